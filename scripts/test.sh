@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's test command: install what is missing, then run the whole suite offscreen.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+bash scripts/bootstrap.sh
+export QT_QPA_PLATFORM=offscreen
+.venv/bin/lint-imports --config pyproject.toml
+exec .venv/bin/python -m pytest "$@"
