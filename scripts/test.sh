@@ -5,5 +5,4 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 bash scripts/bootstrap.sh
 export QT_QPA_PLATFORM=offscreen
-.venv/bin/lint-imports --config pyproject.toml
 exec .venv/bin/python -m pytest "$@"

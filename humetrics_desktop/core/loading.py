@@ -1,0 +1,59 @@
+"""Turning paths (export files, folders of exports, or a saved workspace) into a Workspace."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .io.registry import read_any
+from .io.report import ImportError_
+from .progress import Progress
+from .workspace import SUFFIX, Workspace
+
+# Files in an export folder that are descriptions of other files, not data.
+_SIDECAR_SUFFIXES = (".meta.json",)
+_SKIP_NAMES = {"manifest.json", "README.md", "readme.txt", ".DS_Store"}
+
+
+@dataclass
+class LoadOutcome:
+    workspace: Workspace
+    errors: list[str] = field(default_factory=list)  # one line per file that could not be read
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files to import: folders are walked (sorted, so imports are reproducible), sidecars skipped."""
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.name not in _SKIP_NAMES and not f.name.endswith(_SIDECAR_SUFFIXES) \
+                        and not f.name.startswith("."):
+                    files.append(f)
+        else:
+            files.append(p)
+    return files
+
+
+def load_paths(paths: list[str | Path], progress: Progress | None = None) -> LoadOutcome:
+    """Open a saved workspace, or import every export named (folders included) into a new one."""
+    progress = progress or Progress()
+    paths = [Path(p) for p in paths]
+    if len(paths) == 1 and paths[0].suffix == SUFFIX:
+        progress.set(0.0, f"Opening {paths[0].name}")
+        ws = Workspace.load(paths[0])
+        progress.set(1.0, "Opened")
+        return LoadOutcome(ws)
+    ws = Workspace()
+    errors: list[str] = []
+    files = expand_paths(paths)
+    for i, f in enumerate(files):
+        sub = progress.sub(i / max(1, len(files)), (i + 1) / max(1, len(files)))
+        sub.set(0.0, f"Reading {f.name}")
+        try:
+            ws.add(read_any(str(f), sub))
+        except ImportError_ as e:
+            errors.append(str(e))
+        except (OSError, ValueError, UnicodeError) as e:
+            errors.append(f"{f}: {e}")
+    progress.set(1.0, f"Imported {len(files) - len(errors)} of {len(files)} files")
+    return LoadOutcome(ws, errors)
