@@ -19,18 +19,24 @@ DECLINE_Z = -1.645  # one-sided 5% critical value for a decline against the base
 CATEGORIES = ("detractor", "passive", "promoter")
 
 
+def _valid_mask(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    s = pd.to_numeric(scores, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        ok = (s >= 0) & (s <= 10) & (s == np.floor(s))
+    return ok, s
+
+
 def valid_scores(scores: pd.Series) -> pd.Series:
     """The integer scores 0-10 of a column, as int64; anything else (blank, 7.5, 11, text) dropped."""
-    s = pd.to_numeric(scores, errors="coerce").astype("float64")
-    ok = s.notna() & (s >= 0) & (s <= 10) & (s == np.floor(s))
-    return s[ok].astype("int64")
+    ok, s = _valid_mask(scores)
+    return pd.Series(s[ok].astype("int64"), index=scores.index[ok], name=scores.name)
 
 
 def valid_responses(survey: pd.DataFrame) -> pd.DataFrame:
     """Rows of the survey table with a valid score; `score` becomes int64."""
-    scores = valid_scores(survey["score"])
-    out = survey.loc[scores.index].copy()
-    out["score"] = scores
+    ok, s = _valid_mask(survey["score"])
+    out = survey.loc[ok].copy()
+    out["score"] = s[ok].astype("int64")
     return out
 
 
@@ -159,11 +165,10 @@ def normal_cdf(z: float | np.ndarray) -> float | np.ndarray:
 def grouped_stats(df: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     """Per group of valid responses: responses, promoters, passives, detractors, score, ci_low,
     ci_high. Missing group values form their own group (NaN key)."""
-    scores = valid_scores(df["score"])
-    s = scores.to_numpy()
-    tmp = pd.DataFrame({"promoters": (s >= 9).astype("int64"), "detractors": (s <= 6).astype("int64")},
-                       index=scores.index)
-    keys = [df.loc[scores.index, c] for c in ([by] if isinstance(by, str) else by)]
+    ok, s = _valid_mask(df["score"])
+    s = s[ok]
+    tmp = pd.DataFrame({"promoters": (s >= 9).astype("int64"), "detractors": (s <= 6).astype("int64")})
+    keys = [df[c].to_numpy()[ok] for c in ([by] if isinstance(by, str) else by)]
     g = tmp.groupby(keys, dropna=False, observed=True)
     out = g.agg(responses=("promoters", "size"), promoters=("promoters", "sum"),
                 detractors=("detractors", "sum"))

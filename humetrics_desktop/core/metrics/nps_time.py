@@ -23,7 +23,7 @@ def period_start(t: pd.Series, freq: str) -> pd.Series:
     t = pd.to_datetime(t, utc=True, errors="coerce")
     day = t.dt.floor("D")
     if freq == "week":
-        return day - pd.to_timedelta(day.dt.weekday, unit="D")
+        return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
     month = day.dt.month if freq == "month" else ((day.dt.month - 1) // 3) * 3 + 1
     parts = pd.DataFrame({"year": day.dt.year, "month": month, "day": 1})
     return pd.to_datetime(parts, utc=True, errors="coerce")
