@@ -1,0 +1,242 @@
+"""The pre-aggregated activity every Usage metric reads, built once per events table.
+
+Events are reduced to integer codes and sorted by (user, time) once; from that single pass come the
+(user, day) table, the (user, day, event) table and the sessions. A filter change then only masks
+these tables (users, days), which is far cheaper than going back to millions of raw events.
+Days are UTC epoch days (days since 1970-01-01).
+"""
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..progress import Progress
+from .periods import run_starts
+
+SESSION_GAP_S = 30 * 60
+_UNIT_PER_S = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Integer-coded activity. `uid` codes index `user_ids`; `ev` codes index `event_names`.
+
+    user_day: uid, day, n (events), dur (seconds, NaN where the export has no durations); sorted by uid, day.
+    user_day_event: uid, day, ev, n; sorted by ev, uid, day.
+    sessions: uid, day (of the first event), length_s, n.
+    first_day / cohort_day: per uid, the first event day over the whole export (filters never move it)
+    and the cohort day (signup where profiles give it, else the first event day).
+    start_day / end_day: the reporting window; rows before start_day stay as look-back history.
+    """
+    user_ids: pa.Array
+    event_names: tuple[str, ...]
+    user_day: pl.DataFrame
+    user_day_event: pl.DataFrame
+    sessions: pl.DataFrame
+    first_day: np.ndarray
+    cohort_day: np.ndarray
+    has_duration: bool
+    start_day: int
+    end_day: int
+    rejected: int = 0
+
+    @property
+    def n_users(self) -> int:
+        return len(self.user_ids)
+
+    def restrict(self, start: date | None = None, end: date | None = None,
+                 users: np.ndarray | None = None) -> "Activity":
+        """The activity of the users in the boolean mask `users` (per uid) up to `end`, reporting from
+        `start`. History before `start` is kept so that rolling windows and lifecycles stay correct."""
+        s = self.start_day if start is None else max(self.start_day, epoch_day(start))
+        e = self.end_day if end is None else min(self.end_day, epoch_day(end))
+
+        def cut(df: pl.DataFrame) -> pl.DataFrame:
+            keep = pl.col("day") <= e
+            if users is not None:
+                keep = keep & pl.Series(users).gather(df["uid"])
+            return df.filter(keep)
+
+        return replace(self, user_day=cut(self.user_day), user_day_event=cut(self.user_day_event),
+                       sessions=cut(self.sessions), start_day=s, end_day=e)
+
+    def user_mask(self, ids: pd.Index | pd.Series | list[str]) -> np.ndarray:
+        """Boolean per uid: is this user among `ids`."""
+        return pc.is_in(self.user_ids, value_set=pa.array(pd.Index(ids).astype(str), type=pa.string())
+                        ).to_numpy(zero_copy_only=False)
+
+    def segment_codes(self, labels: pd.Series, unknown: str = "unknown") -> tuple[np.ndarray, list[str]]:
+        """Per uid, the index of its label in the returned list; `labels` maps user_id -> label.
+        Users without a label (or with a missing one) get `unknown`."""
+        labels = labels[~labels.index.duplicated(keep="last")].dropna().astype(str)
+        names = sorted(labels.unique())
+        codes_of_label = pd.Series(np.arange(len(names)), index=names)
+        pos = pc.index_in(self.user_ids, value_set=pa.array(labels.index.astype(str), type=pa.string()))
+        pos = pos.to_numpy(zero_copy_only=False)
+        missing = pd.isna(pos)
+        out = np.full(self.n_users, len(names), dtype=np.int32)
+        idx = pos[~missing].astype(np.int64)
+        out[~missing] = codes_of_label.reindex(labels.to_numpy()[idx]).to_numpy()
+        if missing.any():
+            names = names + [unknown]
+        return out, names
+
+
+def epoch_day(d: date | pd.Timestamp) -> int:
+    return int((pd.Timestamp(d).normalize().tz_localize(None) - pd.Timestamp("1970-01-01")).days)
+
+
+def day_to_date(days: np.ndarray | int) -> pd.DatetimeIndex:
+    """Epoch days -> midnight UTC timestamps."""
+    return pd.to_datetime(np.asarray(days, dtype=np.int64), unit="D", utc=True)
+
+
+def _seconds(ts: pd.Series) -> np.ndarray:
+    """UTC epoch seconds of a datetime column (naive values are taken as UTC); NaT -> int64 min."""
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        ts = pd.to_datetime(ts, utc=True, errors="coerce")
+    arr = ts.array
+    raw = np.asarray(arr.asi8)
+    nat = raw == np.iinfo(np.int64).min
+    sec = raw // _UNIT_PER_S[arr.unit]
+    sec[nat] = np.iinfo(np.int64).min
+    return sec
+
+
+def _codes(col: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    arr = pa.array(col.astype("string") if col.dtype == object else col)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.string())
+    enc = pc.dictionary_encode(arr)
+    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary
+
+
+def build_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
+                   progress: Progress | None = None) -> Activity:
+    """Pre-aggregate the canonical events table (see core/schema.py). Rows without a user, time or
+    event name cannot be placed and are counted in `rejected`."""
+    progress = progress or Progress()
+    for col in ("user_id", "timestamp", "event"):
+        if col not in events.columns:
+            raise ValueError(f"events table: missing column {col!r}")
+    progress.set(0.0, "Coding users and events")
+    sec = _seconds(events["timestamp"])
+    ok = (sec != np.iinfo(np.int64).min) & events["user_id"].notna().to_numpy() \
+        & events["event"].notna().to_numpy()
+    rejected = int((~ok).sum())
+    ev_df = events if ok.all() else events.loc[ok]
+    sec = sec[ok]
+    uid, user_ids = _codes(ev_df["user_id"])
+    progress.set(0.2)
+    ev, event_names = _codes(ev_df["event"])
+    uid = uid.astype(np.int64)
+    n = len(uid)
+
+    progress.set(0.3, "Sorting events by user and time")
+    s0 = int(sec.min()) if n else 0
+    order = pl.Series((uid << 32) | (sec - s0)).arg_sort().to_numpy()
+    uid, sec, ev = uid[order], sec[order], ev[order].astype(np.int32)
+    day = (sec // 86400).astype(np.int32)
+    dur = None
+    if "duration_s" in ev_df.columns and ev_df["duration_s"].notna().any():
+        dur = pd.to_numeric(ev_df["duration_s"], errors="coerce").to_numpy(dtype=np.float64)[order]
+
+    progress.set(0.55, "Days per user")
+    ud_start = run_starts(uid, day)
+    idx = np.flatnonzero(ud_start)
+    user_day = {"uid": uid[idx].astype(np.int32), "day": day[idx],
+                "n": np.diff(np.append(idx, n)).astype(np.int32)}
+    if dur is not None:
+        # a day's time spent is the sum of its known durations; NaN only if none is known
+        known = np.where(np.isnan(dur), 0.0, dur)
+        has = np.add.reduceat((~np.isnan(dur)).astype(np.int32), idx) if n else np.zeros(0, np.int32)
+        tot = np.add.reduceat(known, idx) if n else np.zeros(0)
+        user_day["dur"] = np.where(has > 0, tot, np.nan)
+    ud = pl.DataFrame(user_day)
+
+    progress.set(0.65, "Features per user and day")
+    # runs are numbered in (uid, day) order, so sorting by (event, run) gives (event, uid, day) order
+    run = np.cumsum(ud_start) - 1
+    n_runs = len(idx)
+    ude = pl.DataFrame({"k": ev * n_runs + run}).group_by("k").agg(n=pl.len()).sort("k")
+    k = ude["k"].to_numpy()
+    r = k % max(n_runs, 1)
+    ude = pl.DataFrame({"uid": user_day["uid"][r], "day": user_day["day"][r],
+                        "ev": (k // max(n_runs, 1)).astype(np.int32), "n": ude["n"].cast(pl.Int32)})
+
+    progress.set(0.8, "Sessions")
+    sessions = _sessions(ev_df, order, uid, sec, day)
+
+    # user_day is sorted by (uid, day): a user's first row holds the first day
+    first = np.full(len(user_ids), np.iinfo(np.int32).max, dtype=np.int32)
+    firsts = run_starts(user_day["uid"])
+    first[user_day["uid"][firsts]] = user_day["day"][firsts]
+    cohort = _cohort_days(first, user_ids, profiles)
+    progress.set(1.0)
+    days = user_day["day"]
+    return Activity(user_ids=user_ids, event_names=tuple(event_names.to_pylist()), user_day=ud,
+                    user_day_event=ude, sessions=sessions, first_day=first, cohort_day=cohort,
+                    has_duration=dur is not None, start_day=int(days.min()) if n else 0,
+                    end_day=int(days.max()) if n else -1, rejected=rejected)
+
+
+def _sessions(ev_df: pd.DataFrame, order: np.ndarray, uid: np.ndarray, sec: np.ndarray,
+              day: np.ndarray) -> pl.DataFrame:
+    """The export's session id where a row has one, else a new session after 30 minutes without an
+    event. Rows arrive sorted by (user, time)."""
+    n = len(uid)
+    gap_start = run_starts(uid)
+    gap_start[1:] |= np.diff(sec) > SESSION_GAP_S
+    key = np.cumsum(gap_start)  # gap-rule session numbers, 1..
+    if "session_id" in ev_df.columns and ev_df["session_id"].notna().any():
+        sid_col = ev_df["session_id"]
+        has = sid_col.notna().to_numpy()[order]
+        codes, _ = _codes(sid_col.astype("string").fillna(""))
+        codes = codes[order].astype(np.int64)
+        # ids may repeat across users, so a session is (user, id); negative keys keep them apart
+        key = np.where(has, -1 - codes, key)
+    df = pl.DataFrame({"uid": uid.astype(np.int32), "key": key, "sec": sec, "day": day})
+    if not n:
+        return pl.DataFrame(schema={"uid": pl.Int32, "day": pl.Int32, "length_s": pl.Int64, "n": pl.Int32})
+    return (df.group_by("uid", "key")
+            .agg(day=pl.col("day").min(), length_s=pl.col("sec").max() - pl.col("sec").min(),
+                 n=pl.len().cast(pl.Int32))
+            .select("uid", "day", "length_s", "n"))
+
+
+def _cohort_days(first: np.ndarray, user_ids: pa.Array, profiles: pd.DataFrame | None) -> np.ndarray:
+    if profiles is None or "signup_at" not in profiles.columns or "user_id" not in profiles.columns:
+        return first
+    p = profiles[["user_id", "signup_at"]].dropna()
+    sec = _seconds(p["signup_at"])
+    good = sec != np.iinfo(np.int64).min
+    p_ids, sec = p["user_id"].astype(str).to_numpy()[good], sec[good]
+    pos = pc.index_in(user_ids, value_set=pa.array(p_ids, type=pa.string())).to_numpy(zero_copy_only=False)
+    have = ~pd.isna(pos)
+    cohort = first.copy()
+    cohort[have] = (sec[pos[have].astype(np.int64)] // 86400).astype(np.int32)
+    return cohort
+
+
+_CACHE: list = []  # [(weakref to the events table, id of the profiles table, Activity)]
+
+
+def cached_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
+                    progress: Progress | None = None) -> Activity:
+    """build_activity, remembered for the last events table so that filter changes reuse it."""
+    if _CACHE:
+        ref, pid, act = _CACHE[0]
+        if ref() is events and pid == id(profiles):
+            return act
+    act = build_activity(events, profiles, progress)
+    _CACHE[:] = [(weakref.ref(events), id(profiles), act)]
+    return act

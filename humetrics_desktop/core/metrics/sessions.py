@@ -1,0 +1,70 @@
+"""Sessions (the export's session id, else a 30-minute gap; see activity.py), session length
+(last event time - first event time) and time spent where the export has durations."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from .activity import Activity, day_to_date
+from .periods import Split, split_rows
+
+# session length classes, seconds: [edge_i, edge_i+1)
+LENGTH_EDGES = (0, 1, 60, 300, 900, 1800, 3600, 4 * 3600)
+LENGTH_LABELS = ("0 s", "< 1 min", "1-5 min", "5-15 min", "15-30 min", "30-60 min", "1-4 h", ">= 4 h")
+
+
+def _window(act: Activity, df: pl.DataFrame) -> pl.DataFrame:
+    return df.filter(pl.col("day") >= act.start_day)
+
+
+def _with_segment(df: pl.DataFrame, split: Split | None) -> tuple[pl.DataFrame, list[str]]:
+    seg, names = split_rows(split, df["uid"].to_numpy())
+    return df.with_columns(seg=pl.Series(seg)), names
+
+
+def session_stats(act: Activity, split: Split | None = None) -> pd.DataFrame:
+    """Per segment and day: sessions, users with a session, sessions per such user, mean and median length."""
+    s, names = _with_segment(_window(act, act.sessions), split)
+    daily = (s.group_by("seg", "day")
+             .agg(sessions=pl.len(), users=pl.col("uid").n_unique(),
+                  mean_length_s=pl.col("length_s").mean(), median_length_s=pl.col("length_s").median())
+             .sort("seg", "day"))
+    out = daily.to_pandas()
+    out.insert(0, "segment", np.asarray(names, dtype=object)[out.pop("seg").to_numpy()])
+    out.insert(1, "date", day_to_date(out.pop("day").to_numpy()))
+    out["sessions_per_user"] = out["sessions"] / out["users"]
+    return out
+
+
+def session_lengths(act: Activity, split: Split | None = None) -> pd.DataFrame:
+    """Per segment: sessions in each length class of the window, their share, and the median length."""
+    s = _window(act, act.sessions)
+    seg, names = split_rows(split, s["uid"].to_numpy())
+    length = s["length_s"].to_numpy()
+    cls = np.searchsorted(np.asarray(LENGTH_EDGES), length, side="right") - 1
+    n_c = len(LENGTH_LABELS)
+    hist = np.bincount(seg * n_c + cls, minlength=len(names) * n_c).reshape(len(names), n_c)
+    total = hist.sum(axis=1, keepdims=True)
+    med = (pl.DataFrame({"seg": seg, "length": length}).group_by("seg").agg(pl.col("length").median()))
+    medians = np.full(len(names), np.nan)
+    medians[med["seg"].to_numpy()] = med["length"].to_numpy()
+    return pd.DataFrame({"segment": np.repeat(names, n_c), "length": np.tile(LENGTH_LABELS, len(names)),
+                         "sessions": hist.ravel(),
+                         "share": np.where(total > 0, hist / np.maximum(total, 1), np.nan).ravel(),
+                         "median_length_s": np.repeat(medians, n_c)})
+
+
+def time_spent(act: Activity, split: Split | None = None) -> pd.DataFrame | None:
+    """Per segment and day: total seconds and mean seconds per user with a known duration. None when
+    the export carries no durations."""
+    if not act.has_duration:
+        return None
+    ud = _window(act, act.user_day).filter(pl.col("dur").is_not_nan())
+    ud, names = _with_segment(ud, split)
+    daily = (ud.group_by("seg", "day").agg(total_s=pl.col("dur").sum(), users=pl.len()).sort("seg", "day")
+             .to_pandas())
+    daily.insert(0, "segment", np.asarray(names, dtype=object)[daily.pop("seg").to_numpy()])
+    daily.insert(1, "date", day_to_date(daily.pop("day").to_numpy()))
+    daily["mean_per_user_s"] = daily["total_s"] / daily["users"]
+    return daily
