@@ -1,0 +1,275 @@
+"""Helpers the tool-specific readers share: row streams with line numbers, scores, times, places,
+identity merging. Not a format module itself (no FORMAT), so the registry skips it."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...geo.names import normalize_country_series, normalize_region_series
+from ...progress import Progress
+from ...schema import UNKNOWN_COUNTRY, canonical_columns
+from ..report import ImportError_, ImportReport
+from ..textio import detect_encoding, is_gzip, open_text
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+# Epoch values above this are milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
+MS_THRESHOLD = 1e11
+
+
+def head_text(head: bytes) -> str:
+    """The sniff head as text, whatever its encoding (a cut multi-byte character is dropped)."""
+    return head.decode(detect_encoding(head), errors="ignore").lstrip("\ufeff")
+
+
+def head_lines(head: bytes, n: int = 20) -> list[str]:
+    return head_text(head).splitlines()[:n]
+
+
+def csv_header(head: bytes, rows: int = 1) -> list[list[str]]:
+    """The first `rows` CSV records of the head (delimiter: comma, tab or semicolon by count)."""
+    text = head_text(head)
+    first = text.split("\n", 1)[0]
+    delim = max([",", "\t", ";"], key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    out = []
+    for rec in reader:
+        out.append([c.strip() for c in rec])
+        if len(out) >= rows:
+            break
+    return out
+
+
+class SizedText:
+    """A text stream over an export that also tells roughly how far through the file it is."""
+
+    def __init__(self, path: str) -> None:
+        self.text, self.encoding = open_text(path)
+        self.size = max(1, os.path.getsize(path))
+        with open(path, "rb") as f:
+            # gzip: the position is in decompressed bytes; assume a typical 6:1 ratio
+            self._scale = 6 if is_gzip(f.read(2)) else 1
+
+    def fraction(self) -> float:
+        try:
+            return min(0.99, self.text.buffer.tell() / (self.size * self._scale))
+        except (OSError, ValueError):
+            return 0.0
+
+    def close(self) -> None:
+        self.text.close()
+
+
+def csv_records(path: str, progress: Progress, delimiter: str | None = None
+                ) -> Iterator[tuple[int, list[str]]]:
+    """(physical line number, fields) for every CSV record; white-space-only records skipped.
+    Decoding errors become a one-line ImportError_."""
+    st = SizedText(path)
+    try:
+        if delimiter is None:
+            sample = st.text.read(64 * 1024)
+            first = sample.split("\n", 1)[0]
+            delimiter = max([",", "\t", ";"], key=first.count)
+            stream = _prepend(sample, st.text)
+        else:
+            stream = st.text
+        reader = csv.reader(stream, delimiter=delimiter)
+        n = 0
+        last_line = 0
+        try:
+            for rec in reader:
+                start = last_line + 1
+                last_line = reader.line_num
+                n += 1
+                if n % 20000 == 0:
+                    progress.set(st.fraction(), "reading rows")
+                if not rec or all(not c.strip() for c in rec):
+                    continue
+                yield start, rec
+        except UnicodeDecodeError as e:
+            raise ImportError_(path, f"not valid {st.encoding} text near line {last_line + 1} ({e.reason})") from e
+        except csv.Error as e:
+            raise ImportError_(path, f"broken CSV near line {last_line + 1} ({e})") from e
+    finally:
+        st.close()
+
+
+def _prepend(sample: str, rest) -> Iterator[str]:
+    """Lines of an already-read sample, then of the rest of the stream."""
+    lines = list(io.StringIO(sample, newline=""))
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += rest.readline()  # the sample cut a line: finish it
+    yield from lines
+    yield from rest
+
+
+def json_lines(path: str, progress: Progress, stream=None, label: str | None = None
+               ) -> Iterator[tuple[int, Any, str | None]]:
+    """(line number, parsed object or None, error) per non-blank line of a JSON Lines file."""
+    own = stream is None
+    st = SizedText(path) if own else None
+    text = st.text if own else stream
+    try:
+        for i, line in enumerate(text, 1):
+            if own and i % 20000 == 0:
+                progress.set(st.fraction(), "reading lines")
+            if not line.strip():
+                continue
+            try:
+                yield i, json.loads(line), None
+            except json.JSONDecodeError as e:
+                yield i, None, "invalid JSON line (truncated?)"
+    except UnicodeDecodeError as e:
+        raise ImportError_(label or path, f"not valid UTF-8 text ({e.reason})") from e
+    finally:
+        if own:
+            st.close()
+
+
+# ---------------------------------------------------------------- scores
+
+_SCORE_TEXT = re.compile(r"^\s*(-?\d+(?:\.0+)?)\b")
+
+
+def parse_score(value: object) -> tuple[int | None, str | None]:
+    """A 0-10 recommendation score from '7', '7.0', '10 - Extremely likely'; else (None, reason)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None, "blank score"
+    s = str(value).strip()
+    if not s:
+        return None, "blank score"
+    m = _SCORE_TEXT.match(s)
+    if not m:
+        return None, "score is not a number"
+    v = float(m.group(1))
+    if v != int(v) or not 0 <= v <= 10:
+        return None, "score outside 0-10"
+    return int(v), None
+
+
+def parse_rating(value: object, top: int = 5) -> float | None:
+    try:
+        v = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return v if 1 <= v <= top else None
+
+
+# ---------------------------------------------------------------- times
+
+def parse_epoch(values: pd.Series) -> pd.Series:
+    """Epoch seconds or milliseconds (decided per value) to UTC datetimes; NaT where unreadable."""
+    num = pd.to_numeric(values, errors="coerce").astype("float64")
+    ms = np.where(num > MS_THRESHOLD, num, num * 1000.0)
+    return pd.to_datetime(pd.Series(np.round(ms), index=values.index), unit="ms", utc=True, errors="coerce")
+
+
+def parse_times(values: pd.Series, tz: str | None = None, dayfirst: bool = False) -> pd.Series:
+    """Text times to UTC. Values with an offset or 'Z' keep it; naive values are in `tz` (UTC when
+    None). In DST's repeated hour the first (summer-time) reading is taken; a time that does not
+    exist (the skipped hour) moves forward. NaT where unreadable."""
+    s = values.astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
+    ok = s.notna() & (s != "")
+    if not ok.any():
+        return out
+    has_offset = s.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False) & ok
+    if has_offset.any():
+        out[has_offset] = pd.to_datetime(s[has_offset], utc=True, errors="coerce", format="mixed",
+                                         dayfirst=dayfirst)
+    naive = ok & ~has_offset
+    if naive.any():
+        local = pd.to_datetime(s[naive], errors="coerce", format="mixed", dayfirst=dayfirst)
+        if tz and tz.upper() not in ("UTC", "Z", "GMT"):
+            local = local.dt.tz_localize(tz, ambiguous=np.ones(len(local), dtype=bool),
+                                         nonexistent="shift_forward")
+            out[naive] = local.dt.tz_convert("UTC")
+        else:
+            out[naive] = local.dt.tz_localize("UTC")
+    return out
+
+
+# ---------------------------------------------------------------- places
+
+def add_places(df: pd.DataFrame, report: ImportReport, country_col: str = "country",
+               region_col: str = "region") -> pd.DataFrame:
+    """Countries to alpha-2 ("??" unmatched, counted in report.unmatched), regions to ISO 3166-2."""
+    if country_col in df:
+        raw = df[country_col]
+        codes = normalize_country_series(raw)
+        unmatched = codes.isna() & raw.notna() & (raw.astype("string").str.strip() != "")
+        for value, n in raw[unmatched].astype(str).value_counts().items():
+            report.unmatched[f"country:{value}"] += int(n)
+        if region_col in df:
+            regions = normalize_region_series(codes, df[region_col])
+            bad = regions.isna() & df[region_col].notna() & (df[region_col].astype("string").str.strip() != "")
+            for value, n in df.loc[bad, region_col].astype(str).value_counts().head(200).items():
+                report.unmatched[f"region:{value}"] += int(n)
+            df[region_col] = regions
+        df[country_col] = codes.fillna(UNKNOWN_COUNTRY)
+    return df
+
+
+# ---------------------------------------------------------------- identities
+
+class IdentityMerger:
+    """Union-find over the ids one person used; an identified id is preferred as the name."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+        self._identified: set[str] = set()
+
+    def _find(self, x: str) -> str:
+        root = x
+        while self._parent.get(root, root) != root:
+            root = self._parent[root]
+        while self._parent.get(x, x) != root:
+            self._parent[x], x = root, self._parent[x]
+        return root
+
+    def link(self, anon: str | None, identified: str | None) -> None:
+        if not anon or not identified or anon == identified:
+            return
+        self._identified.add(identified)
+        ra, ri = self._find(anon), self._find(identified)
+        if ra == ri:
+            return
+        # the root stays an identified id whenever the cluster has one
+        if ra in self._identified and ri not in self._identified:
+            ra, ri = ri, ra
+        self._parent[ra] = ri
+
+    def resolve(self, ids: pd.Series) -> tuple[pd.Series, int]:
+        """Canonical id per row, and how many distinct ids were folded into another."""
+        if not self._parent:
+            return ids, 0
+        uniq = ids.dropna().unique()
+        mapping = {u: self._find(u) for u in uniq}
+        merged = sum(1 for u, r in mapping.items() if u != r)
+        return ids.map(mapping).where(ids.notna(), None), merged
+
+
+# ---------------------------------------------------------------- tables
+
+def finish(df: pd.DataFrame, kind: str, report: ImportReport) -> pd.DataFrame:
+    """Canonical columns first (missing optional ones left out), extra columns after."""
+    cols = [c for c in canonical_columns(kind) if c in df.columns]
+    rest = [c for c in df.columns if c not in cols]
+    df = df[cols + rest].reset_index(drop=True)
+    report.valid = len(df)
+    assert report.balanced, (report.read, report.valid, report.duplicates, report.rejected)
+    return df
+
+
+def clean_str(values: pd.Series) -> pd.Series:
+    """Strings stripped, blanks and JSON nulls as missing."""
+    s = values.astype("string").str.strip()
+    return s.mask(s.isin(["", "null", "None", "nan", "NaN", "undefined"])).astype(object).where(s.notna(), None)

@@ -1,0 +1,31 @@
+"""Mixpanel raw event export, against a fixture written from Mixpanel's export documentation."""
+from pathlib import Path
+
+import pandas as pd
+
+from humetrics_desktop.core.io import registry
+
+FIX = Path(__file__).parents[1] / "fixtures" / "formats"
+
+
+def test_mixpanel_events_detected_and_counted():
+    path = str(FIX / "mixpanel-events.jsonl")
+    assert registry.detect(path).FORMAT == "mixpanel-events"
+    res = registry.read_any(path)
+    rep, df = res.report, res.table
+    # 11 complete CRLF lines and a truncated last one
+    assert (rep.read, rep.valid, rep.duplicates, rep.rejected) == (12, 8, 1, 3)
+    assert rep.read == rep.valid + rep.duplicates + rep.rejected
+    assert rep.reasons["duplicate $insert_id"] == 1
+    assert rep.reasons["invalid JSON line (truncated?)"] == 1
+    assert rep.reasons["missing distinct_id"] == 1
+    assert rep.reasons["time is not an epoch number"] == 1
+    # "$device:d-1" (Simplified ID Merge) and "anon-2" ($identify) fold into their users
+    assert rep.merged_identities == 2
+    assert sorted(df["user_id"].unique()) == ["u-1", "u-2", "u-3", "u-4"]
+    # seconds and milliseconds side by side
+    assert df["timestamp"].iloc[0] == pd.Timestamp("2024-03-09 16:00:00", tz="UTC")
+    assert df["timestamp"].iloc[2] == pd.Timestamp("2024-03-09 17:00:00.123", tz="UTC")
+    assert df["region"].tolist()[:7] == ["US-CA", "US-CA", "US-CA", "DE-BY", "DE-BY", "JP-13", "JP-13"]
+    assert df["country"].tolist() == ["US", "US", "US", "DE", "DE", "JP", "JP", "??"]
+    assert rep.unmatched["country:XX"] == 1
