@@ -1,0 +1,126 @@
+"""The generic importer: any table in CSV/TSV, Excel, Parquet, JSON or JSON Lines (plain, .gz or
+.zip) that no specific format module claims.
+
+    preview(path)            -> first raw rows and the proposed Mapping (for the mapping dialog)
+    read(path, progress, m)  -> ImportResult in the canonical schema, with its import report
+
+Reading is chunked (memory stays proportional to the result, not to the file), every row read is
+counted as valid, duplicate or rejected, and the source file is only ever opened for reading.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..progress import Progress
+from . import mapping_store
+from .mapping import Mapping, for_kind, propose
+from .report import ImportError_, ImportReport, ImportResult
+from .tabular import TableSource, open_source
+from .validate import Validator
+
+SAMPLE_ROWS = 1000      # rows used to recognise the table and its columns
+MAX_SIDECAR_BYTES = 1024**2
+LAYER_KINDS = ("population", "socio-economic", "political", "reference-population")
+
+
+def format_name(src: TableSource) -> str:
+    return f"generic-{src.format}"
+
+
+def sidecar(path: str | Path) -> dict[str, Any] | None:
+    """The `<name>.meta.json` beside a layer file (kind, synthetic, source), or None."""
+    p = Path(path)
+    stem = p.name
+    for suffix in (".gz", ".zip"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    f = p.with_name(f"{stem}.meta.json")
+    if not f.is_file() or f.stat().st_size > MAX_SIDECAR_BYTES:
+        return None
+    try:
+        d = json.loads(f.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return None
+    return d if isinstance(d, dict) else None
+
+
+def propose_for(src: TableSource, store_dir: str | Path | None = None) -> Mapping:
+    """A remembered mapping for this layout if there is one, else one proposed from the content."""
+    remembered = mapping_store.load(store_dir, src.columns)
+    if remembered is not None:
+        return remembered
+    return propose(src.head(SAMPLE_ROWS), src.path, src.decimal, sidecar(src.path))
+
+
+def preview(path: str | Path, n: int = 50, store_dir: str | Path | None = None
+            ) -> tuple[pd.DataFrame, Mapping]:
+    """The first n raw rows and the proposed mapping."""
+    src = open_source(path)
+    return src.head(n), propose_for(src, store_dir)
+
+
+def remap(path: str | Path, kind: str) -> Mapping:
+    """The best column mapping for a kind the user chose in the dialog."""
+    src = open_source(path)
+    return for_kind(src.head(SAMPLE_ROWS), kind, src.decimal)
+
+
+def read(path: str, progress: Progress | None = None, mapping: Mapping | dict | None = None, *,
+         store_dir: str | Path | None = None) -> ImportResult:
+    """Import one table. Without `mapping`, the remembered or proposed one is used."""
+    progress = progress or Progress()
+    path = str(path)
+    progress.set(0.0, f"Opening {Path(path).name}")
+    src = open_source(path)
+    if mapping is None:
+        mapping = propose_for(src, store_dir)
+    elif isinstance(mapping, dict):
+        try:
+            mapping = Mapping.from_json(mapping)
+        except ValueError as e:
+            raise ImportError_(path, f"invalid column mapping: {e}") from e
+    missing = mapping.missing_required()
+    if missing:
+        raise ImportError_(path, f"read as {mapping.kind}, but no column holds {', '.join(missing)}; "
+                                 "choose one in the mapping dialog")
+    report = ImportReport(path, format=format_name(src), kind=mapping.kind)
+    validator = Validator(mapping, report, src.decimal)
+    parts = []
+    reading = progress.sub(0.0, 0.9)
+    for chunk in src.chunks(reading, report):
+        parts.append(validator.chunk(chunk))
+    progress.set(0.9, "Removing duplicates")
+    table = validator.finish(parts)
+    if report.read == 0:
+        raise ImportError_(path, "has a header but no data rows")
+    assert report.balanced, (report.read, report.valid, report.duplicates, report.rejected)
+    meta = _meta(path, mapping.kind)
+    progress.set(1.0, f"Read {report.read} rows from {Path(path).name}")
+    return ImportResult(table, report, meta=meta)
+
+
+def _meta(path: str, kind: str) -> dict[str, Any]:
+    name = Path(path).name.split(".")[0]
+    side = sidecar(path)
+    if kind != "layer":
+        return {"name": name, **(side or {})}
+    meta: dict[str, Any] = {"name": name, "source": Path(path).name, "synthetic": False,
+                            "kind": _guess_layer_kind(name)}
+    meta.update(side or {})
+    return meta
+
+
+def _guess_layer_kind(name: str) -> str:
+    n = name.lower()
+    if "reference" in n:
+        return "reference-population"
+    if "population" in n or "census" in n:
+        return "population"
+    if any(w in n for w in ("politic", "vote", "election", "lean", "party")):
+        return "political"
+    return "socio-economic"

@@ -1,0 +1,642 @@
+"""Reading any tabular export (CSV/TSV, Excel, Parquet, JSON, JSON Lines; plain, .gz or .zip) as raw
+chunks: the values as the file holds them, each row with the physical line (text formats) or record
+number (Excel row, Parquet/JSON record) it came from.
+
+Rows that cannot be a table row at all (wrong number of fields, a JSON line that does not parse, a
+NUL byte) are rejected into the report here; everything else goes on to validation. Files are only
+ever opened for reading.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..progress import Progress
+from .report import ImportError_, ImportReport
+from .textio import detect_encoding, is_gzip, is_zip, open_binary, sniff_delimiter, zip_members
+
+CHUNK_ROWS = 100_000
+MAX_LINE_CHARS = 16 * 1024**2    # one physical line longer than this is not a table row
+MAX_JSON_BYTES = 1024**3         # a single JSON document is parsed whole; JSON Lines stream
+MAX_FLATTEN_DEPTH = 16           # deeper nesting is kept as a JSON string
+HEAD_BYTES = 256 * 1024
+
+FORMATS = ("csv", "xlsx", "parquet", "json", "jsonl")
+_TEXT_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".tab": "csv", ".json": "json",
+                  ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx",
+                  ".parquet": "parquet", ".pq": "parquet"}
+
+
+@dataclass
+class RawChunk:
+    frame: pd.DataFrame   # raw values; strings for CSV, native values for the other formats
+    lines: np.ndarray     # int64, same length: where each row starts in the file
+
+
+class _Counting(io.RawIOBase):
+    """Counts the bytes read through it (progress for plain and compressed files alike)."""
+
+    def __init__(self, inner) -> None:
+        self._inner, self.count = inner, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self._inner.readinto(b)
+        self.count += n or 0
+        return n
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+@dataclass
+class TableSource:
+    """One opened export: what it is and how to read it. Build with `open_source`."""
+
+    path: str
+    format: str                      # one of FORMATS
+    member: str | None = None        # zip member holding the table
+    encoding: str | None = None      # text formats
+    delimiter: str | None = None     # CSV
+    decimal: str = "."               # "," for exports written with decimal commas
+    columns: list[str] = field(default_factory=list)
+    total_bytes: int = 0             # decompressed size when known (progress)
+
+    @property
+    def text(self) -> bool:
+        """Values arrive as strings (CSV); otherwise as the file's own types."""
+        return self.format == "csv"
+
+    # -- reading -------------------------------------------------------------------------------
+    def chunks(self, progress: Progress, report: ImportReport,
+               rows: int = CHUNK_ROWS) -> Iterator[RawChunk]:
+        """Every data row, in chunks. Counts rows in report.read and rejects malformed rows."""
+        reader = {"csv": self._csv_chunks, "xlsx": self._xlsx_chunks, "parquet": self._parquet_chunks,
+                  "json": self._json_chunks, "jsonl": self._jsonl_chunks}[self.format]
+        yield from reader(progress, report, rows)
+
+    def head(self, n: int = 50) -> pd.DataFrame:
+        """The first n data rows, raw (for the mapping preview and content sniffing)."""
+        report = ImportReport(self.path)
+        frames, got = [], 0
+        for chunk in self.chunks(Progress(), report, rows=max(n, 1)):
+            frames.append(chunk.frame)
+            got += len(chunk.frame)
+            if got >= n:
+                break
+        if not frames:
+            return pd.DataFrame(columns=self.columns)
+        df = pd.concat(frames, ignore_index=True).head(n)
+        return df.reindex(columns=_union(self.columns, list(df.columns)))
+
+    # -- CSV -----------------------------------------------------------------------------------
+    def _open_bytes(self):
+        return io.BufferedReader(_Counting(open_binary(self.path, self.member)), 1 << 20)
+
+    def _text_stream(self):
+        raw = self._open_bytes()
+        return io.TextIOWrapper(raw, encoding=self.encoding, errors="strict", newline=""), raw.raw
+
+    def _csv_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
+        text, counter = self._text_stream()
+        with text:
+            lines = _capped_lines(text, self.path)
+            reader = csv.reader(lines, delimiter=self.delimiter or ",")
+            header, last = None, 0
+            ncols = len(self.columns)
+            try:
+                while True:
+                    batch, ends = [], []
+                    for row in islice(reader, rows):
+                        batch.append(row)
+                        ends.append(reader.line_num)
+                    if not batch:
+                        break
+                    starts = np.empty(len(ends), dtype=np.int64)
+                    starts[0] = last + 1
+                    starts[1:] = np.asarray(ends[:-1], dtype=np.int64) + 1
+                    last = ends[-1]
+                    if header is None:  # the first non-blank record is the header
+                        first = next((i for i, r in enumerate(batch) if any(c.strip() for c in r)), None)
+                        if first is None:
+                            continue
+                        header = batch[first]
+                        batch, starts = batch[first + 1:], starts[first + 1:]
+                    frame, kept = _csv_frame(batch, starts, self.columns, ncols, report)
+                    if len(frame):
+                        yield RawChunk(frame, kept)
+                    if self.total_bytes:
+                        progress.set(counter.count / self.total_bytes, "reading")
+            except UnicodeDecodeError as e:
+                raise ImportError_(self.path, f"not valid {self.encoding} text after line {last} "
+                                              f"(byte {e.start} of a block); save it as UTF-8") from e
+            except csv.Error as e:
+                raise ImportError_(self.path, f"line {last + 1}: {e}") from e
+
+    # -- Excel ---------------------------------------------------------------------------------
+    def _xlsx_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
+        ws, wb = _first_sheet(self)
+        try:
+            total = ws.max_row or 0
+            header_seen = False
+            batch: list[tuple] = []
+            lines: list[int] = []
+            ncols = len(self.columns)
+            for rowno, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                if not header_seen:
+                    header_seen = True
+                    continue
+                values = tuple(values[:ncols]) + (None,) * max(0, ncols - len(values))
+                report.read += 1
+                batch.append(values)
+                lines.append(rowno)
+                if len(batch) >= rows:
+                    yield RawChunk(pd.DataFrame(batch, columns=self.columns, dtype=object),
+                                   np.asarray(lines, dtype=np.int64))
+                    batch, lines = [], []
+                    if total:
+                        progress.set(rowno / total, "reading")
+            if batch:
+                yield RawChunk(pd.DataFrame(batch, columns=self.columns, dtype=object),
+                               np.asarray(lines, dtype=np.int64))
+        finally:
+            wb.close()
+
+    # -- Parquet -------------------------------------------------------------------------------
+    def _parquet_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
+        pf = _parquet_file(self)
+        total = pf.metadata.num_rows or 1
+        done = 0
+        for batch in pf.iter_batches(batch_size=rows):
+            frame = _flatten_arrow(batch)
+            n = len(frame)
+            report.read += n
+            yield RawChunk(frame, np.arange(done + 1, done + n + 1, dtype=np.int64))
+            done += n
+            progress.set(done / total, "reading")
+
+    # -- JSON ----------------------------------------------------------------------------------
+    def _json_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
+        records = _json_records(self)
+        total = len(records) or 1
+        for start in range(0, len(records), rows):
+            part = records[start:start + rows]
+            flat, nums = [], []
+            for i, rec in enumerate(part, start=start + 1):
+                report.read += 1
+                if not isinstance(rec, dict):
+                    report.reject(i, None, "record is not a JSON object", _short(rec))
+                    continue
+                flat.append(flatten(rec))
+                nums.append(i)
+            if flat:
+                yield RawChunk(pd.DataFrame(flat, dtype=object), np.asarray(nums, dtype=np.int64))
+            progress.set(min(1.0, (start + rows) / total), "reading")
+
+    def _jsonl_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
+        text, counter = self._text_stream()
+        flat: list[dict] = []
+        nums: list[int] = []
+        lineno = 0
+        with text:
+            try:
+                for line in _capped_lines(text, self.path, reject=report):
+                    lineno += 1
+                    if line is None:  # over-long line, already rejected and counted
+                        continue
+                    if not line.strip():
+                        continue
+                    report.read += 1
+                    rec, problem = _parse_json_line(line)
+                    if problem:
+                        report.reject(lineno, None, problem, line[:80])
+                        continue
+                    flat.append(flatten(rec))
+                    nums.append(lineno)
+                    if len(flat) >= rows:
+                        yield RawChunk(pd.DataFrame(flat, dtype=object), np.asarray(nums, dtype=np.int64))
+                        flat, nums = [], []
+                        if self.total_bytes:
+                            progress.set(counter.count / self.total_bytes, "reading")
+            except UnicodeDecodeError as e:
+                raise ImportError_(self.path, f"not valid {self.encoding} text after line {lineno}; "
+                                              "save it as UTF-8") from e
+        if flat:
+            yield RawChunk(pd.DataFrame(flat, dtype=object), np.asarray(nums, dtype=np.int64))
+
+
+# ---- opening ------------------------------------------------------------------------------------
+
+def open_source(path: str | Path) -> TableSource:
+    """Detect the container, format, encoding, delimiter and header of a tabular export.
+    Raises ImportError_ with a one-line message for files that hold no table."""
+    path = str(path)
+    p = Path(path)
+    if not p.is_file():
+        raise ImportError_(path, "no such file")
+    if p.stat().st_size == 0:
+        raise ImportError_(path, "the file is empty")
+    with open(path, "rb") as f:
+        magic = f.read(8)
+    src = TableSource(path=path, format="csv")
+    inner_name = p.name
+    if is_zip(magic):
+        names = zip_members(path)
+        with zipfile.ZipFile(path) as zf:
+            if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+                src.format = "xlsx"
+                return _finish_xlsx(src)
+            data = [n for n in names if not n.startswith("__MACOSX/") and not n.endswith(".meta.json")]
+            if len(data) != 1:
+                raise ImportError_(path, f"zip holds {len(data)} data files; unpack it and open one")
+            src.member = inner_name = data[0]
+            src.total_bytes = zf.getinfo(data[0]).file_size
+    elif is_gzip(magic):
+        inner_name = p.name[:-3] if p.name.lower().endswith(".gz") else p.stem
+        src.total_bytes = _gzip_size(path)
+    else:
+        src.total_bytes = p.stat().st_size
+    try:
+        with open_binary(path, src.member) as f:
+            head = f.read(HEAD_BYTES)
+    except ImportError_:
+        raise
+    except Exception as e:  # noqa: BLE001 - any decompression failure is a one-line error
+        raise ImportError_(path, f"cannot be decompressed ({e})") from e
+    if not head:
+        raise ImportError_(path, "the file is empty")
+    src.format = _guess_format(inner_name, head)
+    if src.format == "parquet":
+        return _finish_parquet(src)
+    if src.format == "xlsx":
+        return _finish_xlsx(src)
+    from .textio import looks_binary
+    if looks_binary(head):
+        raise ImportError_(path, "binary content that is not a supported table format")
+    src.encoding = detect_encoding(head)
+    sample = _decode_head(head, src.encoding)
+    if not sample.strip():
+        raise ImportError_(path, "the file holds only white space")
+    stripped = sample.lstrip("\ufeff \t\r\n")
+    if src.format in ("json", "jsonl") or stripped[:1] in ("[", "{"):
+        src.format = "jsonl" if _is_json_lines(stripped) else "json"
+        return _finish_json(src)
+    src.format = "csv"
+    return _finish_csv(src, sample, inner_name)
+
+
+def _guess_format(name: str, head: bytes) -> str:
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if is_zip(head):
+        return "xlsx"
+    suffix = Path(name).suffix.lower()
+    return _TEXT_SUFFIXES.get(suffix, "csv")
+
+
+def _decode_head(head: bytes, encoding: str) -> str:
+    # the sample may end in the middle of a character: decode leniently, only for sniffing
+    return head.decode(encoding, errors="ignore")
+
+
+def _finish_csv(src: TableSource, sample: str, name: str) -> TableSource:
+    if name.lower().endswith((".tsv", ".tab")):
+        src.delimiter = "\t"
+    else:
+        src.delimiter = sniff_delimiter(sample.lstrip("\ufeff"))
+    rows = list(csv.reader(io.StringIO(sample.lstrip("\ufeff"), newline=""), delimiter=src.delimiter))
+    # the sample may end mid-record: drop its last row
+    rows = [r for r in rows[:-1] if any(c.strip() for c in r)] if len(rows) > 1 else rows
+    if not rows:
+        raise ImportError_(src.path, "no header row found")
+    header = rows[0]
+    src.columns = clean_header(header)
+    data = rows[1:]
+    if not data and _has_no_data(src):
+        raise ImportError_(src.path, "has a header but no data rows")
+    src.decimal = _detect_decimal([v for r in data[:500] for v in r])
+    return src
+
+
+def _has_no_data(src: TableSource) -> bool:
+    report = ImportReport(src.path)
+    for chunk in src.chunks(Progress(), report, rows=1):
+        return False
+    return report.read == 0
+
+
+def _finish_xlsx(src: TableSource) -> TableSource:
+    ws, wb = _first_sheet(src)
+    try:
+        header = None
+        has_data = False
+        for values in ws.iter_rows(values_only=True):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if header is None:
+                header = list(values)
+                while header and (header[-1] is None or str(header[-1]).strip() == ""):
+                    header.pop()
+                continue
+            has_data = True
+            break
+    finally:
+        wb.close()
+    if not header:
+        raise ImportError_(src.path, "the workbook's first sheet is empty")
+    if not has_data:
+        raise ImportError_(src.path, "has a header but no data rows")
+    src.columns = clean_header(["" if h is None else str(h) for h in header])
+    return src
+
+
+def _first_sheet(src: TableSource):
+    import openpyxl
+    try:
+        with open(src.path, "rb") as f:
+            plain = is_zip(f.read(4)) and src.member is None
+        fh = src.path if plain else io.BytesIO(open_binary(src.path, src.member).read())
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+    except ImportError_:
+        raise
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many types for corrupt workbooks
+        raise ImportError_(src.path, f"not a readable Excel workbook ({type(e).__name__}: {e})") from e
+    ws = next((s for s in wb.worksheets if (s.max_row or 0) > 0 and (s.max_column or 0) > 0),
+              wb.worksheets[0] if wb.worksheets else None)
+    if ws is None:
+        wb.close()
+        raise ImportError_(src.path, "the workbook has no sheets")
+    return ws, wb
+
+
+def _parquet_file(src: TableSource):
+    import pyarrow.parquet as pq
+    try:
+        with open(src.path, "rb") as f:
+            plain = f.read(4) == b"PAR1"
+        handle = src.path if plain else io.BytesIO(open_binary(src.path, src.member).read())
+        return pq.ParquetFile(handle)
+    except ImportError_:
+        raise
+    except Exception as e:  # noqa: BLE001 - pyarrow's errors for corrupt files vary
+        raise ImportError_(src.path, f"not a readable Parquet file ({e})") from e
+
+
+def _finish_parquet(src: TableSource) -> TableSource:
+    pf = _parquet_file(src)
+    if pf.metadata.num_rows == 0:
+        raise ImportError_(src.path, "has columns but no data rows")
+    src.columns = _flat_names(pf.schema_arrow)
+    return src
+
+
+def _json_records(src: TableSource) -> list:
+    with open_binary(src.path, src.member) as f:
+        raw = f.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        raise ImportError_(src.path, "JSON document larger than 1 GB; export it as JSON Lines")
+    try:
+        doc = json.loads(raw.decode(src.encoding or "utf-8"))
+    except RecursionError as e:
+        raise ImportError_(src.path, "JSON nested too deeply to be a table") from e
+    except UnicodeDecodeError as e:
+        raise ImportError_(src.path, f"not valid {src.encoding} text at byte {e.start}") from e
+    except ValueError as e:
+        raise ImportError_(src.path, f"not valid JSON ({e})") from e
+    return _records_in(doc, src.path)
+
+
+def _records_in(doc: Any, path: str) -> list:
+    """The list of records a JSON document carries: the array itself, or the array an object wraps
+    ({"data": [...]}, {"results": [...]}); a single object is one record."""
+    if isinstance(doc, list):
+        return doc
+    if isinstance(doc, dict):
+        lists = [(k, v) for k, v in doc.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+        if lists:
+            preferred = [kv for kv in lists if kv[0].lower() in ("data", "results", "records", "items",
+                                                                  "rows", "responses", "reviews",
+                                                                  "events", "users")]
+            return max(preferred or lists, key=lambda kv: len(kv[1]))[1]
+        return [doc]
+    raise ImportError_(path, "JSON holds a single value, not a table")
+
+
+def _finish_json(src: TableSource) -> TableSource:
+    if src.format == "json":
+        records = _json_records(src)
+        sample = [flatten(r) for r in records[:1000] if isinstance(r, dict)]
+        if not records:
+            raise ImportError_(src.path, "JSON holds no records")
+    else:
+        sample = []
+        text, _ = src._text_stream()
+        with text:
+            try:
+                for line in islice(_capped_lines(text, src.path, reject=ImportReport(src.path)), 2000):
+                    if line and line.strip():
+                        rec, problem = _parse_json_line(line)
+                        if not problem:
+                            sample.append(flatten(rec))
+            except UnicodeDecodeError as e:
+                raise ImportError_(src.path, f"not valid {src.encoding} text near the start") from e
+        if not sample:
+            raise ImportError_(src.path, "no JSON object on any of its first lines")
+    cols: dict[str, None] = {}
+    for rec in sample:
+        cols.update(dict.fromkeys(rec))
+    src.columns = list(cols)
+    return src
+
+
+def _is_json_lines(text: str) -> bool:
+    """Several top-level objects, one a line (the first line parses as a whole object)."""
+    first = text.split("\n", 1)[0].strip()
+    if not first.startswith("{"):
+        return False
+    try:
+        json.loads(first)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _parse_json_line(line: str) -> tuple[Any, str | None]:
+    if "\x00" in line:
+        return None, "contains a NUL byte"
+    try:
+        rec = json.loads(line)
+    except RecursionError:
+        return None, "JSON nested too deeply"
+    except ValueError:
+        return None, "not valid JSON"
+    if not isinstance(rec, dict):
+        return None, "line is not a JSON object"
+    return rec, None
+
+
+def _gzip_size(path: str) -> int:
+    """Uncompressed size from the gzip trailer (modulo 4 GiB; a guess for progress only)."""
+    size = Path(path).stat().st_size
+    with open(path, "rb") as f:
+        f.seek(max(0, size - 4))
+        isize = struct.unpack("<I", f.read(4).rjust(4, b"\0"))[0]
+    return isize if isize >= size else size * 4
+
+
+# ---- rows ---------------------------------------------------------------------------------------
+
+def _capped_lines(text, path: str, reject: ImportReport | None = None) -> Iterator[str | None]:
+    """Physical lines of a text stream, refusing lines longer than MAX_LINE_CHARS. With `reject`,
+    an over-long line is rejected (and yields None) and reading goes on; without, it is an error."""
+    lineno = 0
+    while True:
+        line = text.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        lineno += 1
+        if len(line) >= MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            while True:  # skip the rest of the line without holding it
+                more = text.readline(MAX_LINE_CHARS)
+                if not more or more.endswith(("\n", "\r")):
+                    break
+            if reject is None:
+                raise ImportError_(path, f"line {lineno} is longer than "
+                                         f"{MAX_LINE_CHARS // 1024**2} MB characters; not a table row")
+            reject.read += 1
+            reject.reject(lineno, None, f"line longer than {MAX_LINE_CHARS // 1024**2} MB")
+            yield None
+            continue
+        yield line
+
+
+def _csv_frame(batch: list[list[str]], starts: np.ndarray, columns: list[str], ncols: int,
+               report: ImportReport) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows with the header's field count become the frame; others are rejected. Blank lines are
+    not rows. A trailing empty field (a delimiter at the end of the line) is tolerated."""
+    good, kept = [], []
+    for row, line in zip(batch, starts):
+        n = len(row)
+        if n == 0 or (n == 1 and not row[0].strip()):
+            continue
+        report.read += 1
+        if n != ncols:
+            if n > ncols and not any(c.strip() for c in row[ncols:]):
+                row = row[:ncols]
+            else:
+                report.reject(int(line), None, "wrong number of fields",
+                              f"expected {ncols}, found {n}")
+                continue
+        if any("\x00" in c for c in row):
+            report.reject(int(line), None, "contains a NUL byte")
+            continue
+        good.append(row)
+        kept.append(line)
+    frame = pd.DataFrame(good, columns=columns, dtype=object) if good else pd.DataFrame(columns=columns)
+    return frame, np.asarray(kept, dtype=np.int64)
+
+
+def clean_header(names: list[str]) -> list[str]:
+    """Header cells as column names: trimmed, blanks named by position, repeats numbered."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        name = str(name).replace("\ufeff", "").strip() or f"column_{i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d{1,3}(\.\d{3})*,\d+$|^[+-]?\d+,\d+$")
+_DOT_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
+
+
+def _detect_decimal(values: list[str]) -> str:
+    """',' when numbers are written with decimal commas (1,5 or 1.234,5) and none with a dot."""
+    comma = sum(1 for v in values if _COMMA_DECIMAL.match(v.strip()))
+    dot = sum(1 for v in values if _DOT_DECIMAL.match(v.strip()) and not re.match(r"^\d{1,3}\.\d{3}$", v.strip()))
+    return "," if comma > 0 and dot == 0 else "."
+
+
+def flatten(rec: dict) -> dict:
+    """Nested objects become dotted columns ({"a": {"b": 1}} -> {"a.b": 1}); lists and anything
+    nested deeper than MAX_FLATTEN_DEPTH are kept as compact JSON strings."""
+    out: dict[str, Any] = {}
+    stack: list[tuple[str, dict, int]] = [("", rec, 0)]
+    while stack:
+        prefix, obj, depth = stack.pop()
+        for k, v in obj.items():
+            key = f"{prefix}{k}"
+            if isinstance(v, dict) and v and depth < MAX_FLATTEN_DEPTH:
+                stack.append((key + ".", v, depth + 1))
+            elif isinstance(v, (list, dict)):
+                out[key] = _dumps(v)
+            else:
+                out[key] = v
+    return out
+
+
+def _dumps(v: Any) -> str:
+    try:
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":"), default=str)
+    except (RecursionError, ValueError):
+        return "<nested too deeply>"
+
+
+def _short(v: Any) -> str:
+    return _dumps(v)[:80]
+
+
+def _flat_names(schema, prefix: str = "") -> list[str]:
+    import pyarrow as pa
+    names = []
+    for f in schema:
+        if pa.types.is_struct(f.type):
+            names += _flat_names(f.type, prefix + f.name + ".")
+        else:
+            names.append(prefix + f.name)
+    return names
+
+
+def _flatten_arrow(batch) -> pd.DataFrame:
+    """A record batch with struct columns flattened to dotted names and lists kept as JSON."""
+    import pyarrow as pa
+    table = pa.Table.from_batches([batch])
+    while any(pa.types.is_struct(f.type) for f in table.schema):
+        table = table.flatten()
+    frame = table.to_pandas()
+    for f in table.schema:
+        if pa.types.is_list(f.type) or pa.types.is_large_list(f.type) or pa.types.is_map(f.type):
+            frame[f.name] = frame[f.name].map(lambda v: None if v is None else _dumps(_plain(v)),
+                                              na_action="ignore")
+    return frame
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return [_plain(x) for x in v.tolist()]
+    return v
+
+
+def _union(a: list[str], b: list[str]) -> list[str]:
+    return a + [c for c in b if c not in set(a)]
