@@ -1,0 +1,50 @@
+"""Amplitude Export API archive and corrupt containers, against fixtures written from Amplitude's
+Export API documentation (zip of hourly gzipped JSON Lines parts)."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from humetrics_desktop.core.io import registry
+from humetrics_desktop.core.io.report import ImportError_
+
+FIX = Path(__file__).parents[1] / "fixtures" / "formats"
+
+
+def test_amplitude_archive_deduplicates_across_parts_and_merges_people():
+    res = registry.read_any(str(FIX / "amplitude-export.zip"))
+    rep, df = res.report, res.table
+    assert rep.format == "amplitude-export"
+    assert (rep.read, rep.valid, rep.duplicates, rep.rejected) == (9, 5, 2, 2)
+    assert rep.read == rep.valid + rep.duplicates + rep.rejected
+    assert rep.reasons["duplicate uuid"] == 1 and rep.reasons["duplicate $insert_id"] == 1
+    # dev-a's anonymous page view belongs to alice through amplitude_id 1001
+    assert rep.merged_identities == 1
+    assert df["user_id"].tolist() == ["alice", "alice", "amplitude:2002", "carol", "dmitri"]
+    assert df["timestamp"].iloc[1] == pd.Timestamp("2024-03-09 16:05:00.25", tz="UTC")
+    assert df["country"].tolist() == ["US", "US", "DE", "JP", "TR"]
+    assert df["region"].tolist() == ["US-CA", "US-CA", "DE-BY", "JP-13", "TR-34"]
+    assert df["session_id"].isna().tolist() == [False, False, True, False, False]  # -1 = none
+    prof = res.extra["profiles"].set_index("user_id")
+    assert prof.loc["carol", "language"] == "Japanese"
+
+
+def test_single_unzipped_part_is_read_too():
+    res = registry.read_any(str(FIX / "123456_2024-03-09_16#0.json.gz"))
+    assert res.report.format == "amplitude-export"
+    assert (res.report.read, res.report.valid) == (4, 4)
+
+
+@pytest.mark.parametrize("name, words", [
+    ("amplitude-truncated.zip", ["17#0.json.gz", "truncated"]),
+    ("broken.zip", ["not a readable zip"]),
+    ("junk.bin", ["binary"]),
+])
+def test_corrupt_inputs_give_one_line_errors(name, words):
+    path = str(FIX / name)
+    with pytest.raises(ImportError_) as err:
+        registry.read_any(path)
+    msg = str(err.value)
+    assert "\n" not in msg and msg.startswith(path)
+    for w in words:
+        assert w in msg
