@@ -135,6 +135,7 @@ def _age_from_number(x: float, reference: dt.date) -> tuple[float, float] | None
     if 1900 <= x <= reference.year and x == int(x):  # a birth year
         x = reference.year - x
     if 0 <= x <= MAX_AGE:
+        x = float(np.floor(x))  # 24.9 years old is 24 completed years
         return x, x
     return None
 
