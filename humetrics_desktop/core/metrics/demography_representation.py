@@ -142,6 +142,9 @@ def _align(ref: pd.DataFrame, prepared: pd.DataFrame, place_col: str):
     genders = {g: ("all" if _fold(g) in _TOTAL_LABELS else normalise_gender_label(g))
                for g in ref["gender"].dropna().unique()}
     ref["gender"] = ref["gender"].map(genders).fillna("all")
+    for col in ("age_band", "gender"):  # total rows repeat the specific ones: keep the specific
+        if (ref[col] != "all").any():
+            ref = ref[ref[col] != "all"]
     if (ref["gender"] != "all").any():
         users["gender"] = prepared["gender"].astype("string")
         used["gender"] = True
