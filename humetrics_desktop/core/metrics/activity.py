@@ -193,24 +193,24 @@ def _sessions(ev_df: pd.DataFrame, order: np.ndarray, uid: np.ndarray, sec: np.n
               day: np.ndarray) -> pl.DataFrame:
     """The export's session id where a row has one, else a new session after 30 minutes without an
     event. Rows arrive sorted by (user, time)."""
-    n = len(uid)
     gap_start = run_starts(uid)
     gap_start[1:] |= np.diff(sec) > SESSION_GAP_S
-    key = np.cumsum(gap_start)  # gap-rule session numbers, 1..
     if "session_id" in ev_df.columns and ev_df["session_id"].notna().any():
-        sid_col = ev_df["session_id"]
-        has = sid_col.notna().to_numpy()[order]
-        codes, _ = _codes(sid_col.astype("string").fillna(""))
-        codes = codes[order].astype(np.int64)
-        # ids may repeat across users, so a session is (user, id); negative keys keep them apart
-        key = np.where(has, -1 - codes, key)
-    df = pl.DataFrame({"uid": uid.astype(np.int32), "key": key, "sec": sec, "day": day})
-    if not n:
-        return pl.DataFrame(schema={"uid": pl.Int32, "day": pl.Int32, "length_s": pl.Int64, "n": pl.Int32})
-    return (df.group_by("uid", "key")
-            .agg(day=pl.col("day").min(), length_s=pl.col("sec").max() - pl.col("sec").min(),
-                 n=pl.len().cast(pl.Int32))
-            .select("uid", "day", "length_s", "n"))
+        has = ev_df["session_id"].notna().to_numpy()[order]
+        codes, _ = _codes(ev_df["session_id"].astype("string").fillna(""))
+        # ids may repeat across users, so a session is (user, id); negative keys keep ids apart
+        # from the gap-rule session numbers of rows without an id
+        key = np.where(has, -1 - codes[order].astype(np.int64), np.cumsum(gap_start))
+        df = pl.DataFrame({"uid": uid.astype(np.int32), "key": key, "sec": sec, "day": day})
+        return (df.group_by("uid", "key")
+                .agg(day=pl.col("day").min(), length_s=pl.col("sec").max() - pl.col("sec").min(),
+                     n=pl.len().cast(pl.Int32))
+                .select("uid", "day", "length_s", "n"))
+    # gap-rule sessions are runs of the (user, time) order: no hashing needed
+    first = np.flatnonzero(gap_start)
+    last = np.append(first[1:], len(uid))[:len(first)] - 1
+    return pl.DataFrame({"uid": uid[first].astype(np.int32), "day": day[first],
+                         "length_s": sec[last] - sec[first], "n": (last - first + 1).astype(np.int32)})
 
 
 def _cohort_days(first: np.ndarray, user_ids: pa.Array, profiles: pd.DataFrame | None) -> np.ndarray:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .activity import Activity, day_to_date
 from .lifecycle import user_periods
-from .periods import Split, period_end, period_of, period_start, split_rows
+from .periods import Split, period_end, period_of, period_start, run_starts, split_rows
 
 MODES = ("n", "unbounded")
 
@@ -37,7 +37,7 @@ def retention(act: Activity, period: str = "week", mode: str = "n", split: Split
     if max_k is not None:
         n_k = min(n_k, max_k + 1)
 
-    users = np.unique(uid)
+    users = uid[run_starts(uid)]
     u_cohort = cohort_p[users]
     in_range = (u_cohort >= c_lo) & (u_cohort <= c_hi)
     u_group, names = split_rows(split, users)
@@ -52,9 +52,10 @@ def retention(act: Activity, period: str = "week", mode: str = "n", split: Split
                              minlength=len(names) * n_c * n_k).reshape(len(names), n_c, n_k)
     else:
         # a user counts for every k up to the last period they were active in
-        last_k = np.full(act.n_users, -1, dtype=np.int64)
-        np.maximum.at(last_k, uid[(k >= 0)], k[(k >= 0)])
-        lk = np.minimum(last_k[users], n_k - 1)
+        # runs are sorted by period within a user, so a user's last run holds the largest k
+        starts = np.flatnonzero(run_starts(uid))
+        last_run = np.append(starts[1:], len(uid))[:len(starts)] - 1
+        lk = np.minimum(k[last_run], n_k - 1)
         keep = in_range & (lk >= 0)
         hist = np.bincount((u_group[keep] * n_c + (u_cohort[keep] - c_lo)) * n_k + lk[keep],
                            minlength=len(names) * n_c * n_k).reshape(len(names), n_c, n_k)

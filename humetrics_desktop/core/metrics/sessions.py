@@ -24,13 +24,14 @@ def _with_segment(df: pl.DataFrame, split: Split | None) -> tuple[pl.DataFrame, 
 
 
 def session_stats(act: Activity, split: Split | None = None) -> pd.DataFrame:
-    """Per segment and day: sessions, users with a session, sessions per such user, mean and median length."""
+    """Per segment and day: sessions, active users, sessions per active user, mean and median length."""
     s, names = _with_segment(_window(act, act.sessions), split)
     daily = (s.group_by("seg", "day")
-             .agg(sessions=pl.len(), users=pl.col("uid").n_unique(),
-                  mean_length_s=pl.col("length_s").mean(), median_length_s=pl.col("length_s").median())
-             .sort("seg", "day"))
-    out = daily.to_pandas()
+             .agg(sessions=pl.len(), mean_length_s=pl.col("length_s").mean(),
+                  median_length_s=pl.col("length_s").median()))
+    ud, _ = _with_segment(_window(act, act.user_day.select("uid", "day")), split)
+    users = ud.group_by("seg", "day").agg(users=pl.len())  # user_day rows are distinct (user, day)
+    out = daily.join(users, on=["seg", "day"], how="left").sort("seg", "day").to_pandas()
     out.insert(0, "segment", np.asarray(names, dtype=object)[out.pop("seg").to_numpy()])
     out.insert(1, "date", day_to_date(out.pop("day").to_numpy()))
     out["sessions_per_user"] = out["sessions"] / out["users"]
