@@ -74,10 +74,11 @@ class _CappedReader(io.RawIOBase):
         return len(data)
 
 
-def open_binary(path: str | Path, member: str | None = None, cap: int = MAX_DECOMPRESSED):
+def open_binary(path: str | Path, member: str | None = None, cap: int | None = None):
     """A binary stream of the file's content, transparently gunzipped. For a zip, `member` names the
     entry (default: the only entry). Raises ImportError_ with a one-line message on corruption."""
     path = str(path)
+    cap = cap or MAX_DECOMPRESSED
     with open(path, "rb") as f:
         head = f.read(8)
     if is_gzip(head):
@@ -93,9 +94,10 @@ def open_binary(path: str | Path, member: str | None = None, cap: int = MAX_DECO
     return open(path, "rb")
 
 
-def zip_members(path: str | Path, cap: int = MAX_DECOMPRESSED) -> list[str]:
+def zip_members(path: str | Path, cap: int | None = None) -> list[str]:
     """Names of the files in a zip, after checking it is not a bomb."""
     path = str(path)
+    cap = cap or MAX_DECOMPRESSED
     try:
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir()]
