@@ -206,11 +206,12 @@ def _header_score(name: str, synonyms: list[str]) -> float:
         return 1.0 - 0.001 * synonyms.index(full)
     if last in synonyms:
         return 0.9 - 0.001 * synonyms.index(last)
-    # "Customer ID (internal)", "nps_score_q1", "how likely are you to recommend us"
-    tokens = set(full.split("_"))
+    # "Customer ID (internal)", "nps_score_q1", "how likely are you to recommend us"; only the
+    # last dotted segment counts ("properties.device.os" is not a device id)
+    tokens = set(last.split("_"))
     for syn in synonyms:
         parts = syn.split("_")
-        if len(parts) > 1 and len(syn) > 3 and syn in full:
+        if len(parts) > 1 and len(syn) > 3 and syn in last:
             return 0.75
         if len(parts) == 1 and len(syn) > 3 and syn in tokens:
             return 0.7

@@ -143,7 +143,11 @@ def parse_numbers(values: pd.Series, decimal: str = ".") -> tuple[pd.Series, np.
     s = obj.where(~blank & ~is_bool, None).map(lambda v: None if v is None else str(v), na_action="ignore")
     s = s.astype("string").str.strip().str.replace(r"[\s\u00a0\u202f']", "", regex=True)
     if decimal == ",":
-        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        # dots only as thousands separators (1.234,5); "31.12.2023" stays a non-number
+        grouped = s.str.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?").fillna(False)
+        s = s.where(~grouped, s.str.replace(".", "", regex=False))
+        s = s.where(s.str.contains(".", regex=False).fillna(False) == False,  # noqa: E712
+                    None).str.replace(",", ".", regex=False)
     else:
         thousands = s.str.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?").fillna(False)
         s = s.where(~thousands, s.str.replace(",", "", regex=False))

@@ -83,8 +83,9 @@ class TableSource:
 
     # -- reading -------------------------------------------------------------------------------
     def chunks(self, progress: Progress, report: ImportReport,
-               rows: int = CHUNK_ROWS) -> Iterator[RawChunk]:
+               rows: int | None = None) -> Iterator[RawChunk]:
         """Every data row, in chunks. Counts rows in report.read and rejects malformed rows."""
+        rows = rows or CHUNK_ROWS
         reader = {"csv": self._csv_chunks, "xlsx": self._xlsx_chunks, "parquet": self._parquet_chunks,
                   "json": self._json_chunks, "jsonl": self._jsonl_chunks}[self.format]
         yield from reader(progress, report, rows)
@@ -105,7 +106,7 @@ class TableSource:
 
     # -- CSV -----------------------------------------------------------------------------------
     def _open_bytes(self):
-        return io.BufferedReader(_Counting(open_binary(self.path, self.member)), 1 << 20)
+        return io.BufferedReader(_Counting(open_binary(self.path, self.member)), 1 << 16)
 
     def _text_stream(self):
         raw = self._open_bytes()
