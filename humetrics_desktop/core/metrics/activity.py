@@ -46,6 +46,7 @@ class Activity:
     start_day: int
     end_day: int
     rejected: int = 0
+    has_session_ids: bool = False
 
     @property
     def n_users(self) -> int:
@@ -186,7 +187,8 @@ def build_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
     return Activity(user_ids=user_ids, event_names=tuple(event_names.to_pylist()), user_day=ud,
                     user_day_event=ude, sessions=sessions, first_day=first, cohort_day=cohort,
                     has_duration=dur is not None, start_day=int(days.min()) if n else 0,
-                    end_day=int(days.max()) if n else -1, rejected=rejected)
+                    end_day=int(days.max()) if n else -1, rejected=rejected,
+                    has_session_ids="session_id" in ev_df.columns and bool(ev_df["session_id"].notna().any()))
 
 
 def _sessions(ev_df: pd.DataFrame, order: np.ndarray, uid: np.ndarray, sec: np.ndarray,

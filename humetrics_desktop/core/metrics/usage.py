@@ -1,0 +1,100 @@
+"""Every Usage metric at once, for the Usage section and the benchmark, under the global filter."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from ..filters import Filter, selected_users
+from ..progress import Progress
+from ..workspace import Workspace
+from .activity import Activity, cached_activity, day_to_date
+from .depth import engagement_matrix, feature_adoption
+from .engagement import active_users, days_active, power_curve
+from .lifecycle import lifecycle
+from .periods import Split
+from .retention import RetentionGrid, retention
+from .sessions import session_lengths, session_stats, time_spent
+from .usage_segments import user_segments
+
+# daily cohorts are followed for at most this many days (a full daily grid is mostly empty and large)
+DAILY_RETENTION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class UsageSettings:
+    period: str = "week"            # lifecycle and days-active period
+    retention_period: str = "week"
+    retention_mode: str = "n"       # "n" or "unbounded"
+    split_by: str | None = None     # a segment (see usage_segments.segment_options)
+
+
+@dataclass
+class UsageResult:
+    settings: UsageSettings
+    start: date | None
+    end: date | None
+    users: int                      # users with activity up to the window end
+    active: pd.DataFrame
+    days_active: pd.DataFrame
+    power7: pd.DataFrame
+    power30: pd.DataFrame
+    lifecycle: pd.DataFrame
+    retention: RetentionGrid
+    adoption: pd.DataFrame
+    matrix: pd.DataFrame
+    sessions: pd.DataFrame
+    session_lengths: pd.DataFrame
+    time_spent: pd.DataFrame | None
+    has_session_ids: bool = False
+    rejected: int = 0
+    segments: list[str] = field(default_factory=list)
+
+
+def usage_metrics(act: Activity, settings: UsageSettings = UsageSettings(), split: Split | None = None,
+                  progress: Progress | None = None) -> UsageResult:
+    """Compute every Usage metric of `act` (already restricted to the filter)."""
+    progress = progress or Progress()
+    steps = [
+        ("active", "Active users", lambda: active_users(act, split)),
+        ("days_active", "Days active", lambda: days_active(act, settings.period, split)),
+        ("power7", "Power users", lambda: power_curve(act, 7, split)),
+        ("power30", "Power users", lambda: power_curve(act, 30, split)),
+        ("lifecycle", "Lifecycle", lambda: lifecycle(act, settings.period, split)),
+        ("retention", "Retention", lambda: retention(
+            act, settings.retention_period, settings.retention_mode, split,
+            DAILY_RETENTION_DAYS if settings.retention_period == "day" else None)),
+        ("adoption", "Feature adoption", lambda: feature_adoption(act, split)),
+        ("matrix", "Engagement matrix", lambda: engagement_matrix(act, split)),
+        ("sessions", "Sessions", lambda: session_stats(act, split)),
+        ("session_lengths", "Sessions", lambda: session_lengths(act, split)),
+        ("time_spent", "Time spent", lambda: time_spent(act, split)),
+    ]
+    out = {}
+    for i, (key, msg, fn) in enumerate(steps):
+        progress.set(i / len(steps), msg)
+        out[key] = fn()
+    progress.set(1.0, "Usage ready")
+    has_days = act.end_day >= act.start_day and act.user_day.height > 0
+    return UsageResult(
+        settings=settings,
+        start=day_to_date([act.start_day])[0].date() if has_days else None,
+        end=day_to_date([act.end_day])[0].date() if has_days else None,
+        users=int(act.user_day["uid"].n_unique()), rejected=act.rejected, has_session_ids=act.has_session_ids,
+        segments=list(split[1]) if split else [], **out)
+
+
+def usage_for_workspace(ws: Workspace, flt: Filter, settings: UsageSettings = UsageSettings(),
+                        progress: Progress | None = None) -> UsageResult | None:
+    """The Usage section's job: pre-aggregate the (unfiltered) events once, then apply the filter to
+    the pre-aggregate, so a filter change costs a mask and not a pass over every event."""
+    progress = progress or Progress()
+    events = ws.table("events")
+    if events is None or events.empty:
+        return None
+    act = cached_activity(events, ws.table("profiles"), progress.sub(0.0, 0.6))
+    users = selected_users(ws, flt)
+    act = act.restrict(flt.start, flt.end, None if users is None else act.user_mask(users))
+    split = act.segment_codes(user_segments(ws, settings.split_by)) if settings.split_by else None
+    return usage_metrics(act, settings, split, progress.sub(0.6, 1.0))
