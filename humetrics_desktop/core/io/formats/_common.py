@@ -181,6 +181,10 @@ def parse_times(values: pd.Series, tz: str | None = None, dayfirst: bool = False
     ok = s.notna() & (s != "")
     if not ok.any():
         return out
+    epoch = s.str.fullmatch(r"\d{9,13}(?:\.\d+)?", na=False) & ok
+    if epoch.any():
+        out[epoch] = parse_epoch(s[epoch])
+        ok &= ~epoch
     has_offset = s.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False) & ok
     if has_offset.any():
         out[has_offset] = pd.to_datetime(s[has_offset], utc=True, errors="coerce", format="mixed",
@@ -272,4 +276,69 @@ def finish(df: pd.DataFrame, kind: str, report: ImportReport) -> pd.DataFrame:
 def clean_str(values: pd.Series) -> pd.Series:
     """Strings stripped, blanks and JSON nulls as missing."""
     s = values.astype("string").str.strip()
-    return s.mask(s.isin(["", "null", "None", "nan", "NaN", "undefined"])).astype(object).where(s.notna(), None)
+    s = s.mask(s.isin(["", "null", "None", "nan", "NaN", "undefined"]))
+    return s.astype(object).where(s.notna(), None)
+
+
+# ---------------------------------------------------------------- surveys
+
+SURVEY_FIELDS = ("line", "response_id", "user_id", "submitted_at", "score", "comment", "email",
+                 "name", "country", "region")
+
+
+def survey_table(records: list[dict], report: ImportReport, survey: str, tz: str | None = None,
+                 dayfirst: bool = False, extra_cols: list[str] | None = None) -> pd.DataFrame:
+    """Canonical survey table from the records a reader kept (already counted in report.read):
+    duplicates by response id, scores 0-10 (others rejected with the reason), times to UTC,
+    places to ISO codes. `extra_cols` are carried through after the canonical ones."""
+    kept, seen = [], set()
+    for rec in records:
+        rid = rec.get("response_id")
+        if rid:
+            if rid in seen:
+                report.duplicate(reason="duplicate response id")
+                continue
+            seen.add(rid)
+        score, why = parse_score(rec.get("score"))
+        if why:
+            report.reject(rec.get("line"), rec.get("score_column"), why, rec.get("score"))
+            continue
+        rec = dict(rec, score=score)
+        kept.append(rec)
+    cols = [f for f in SURVEY_FIELDS if f != "line"] + (extra_cols or [])
+    df = pd.DataFrame([{k: r.get(k) for k in cols} for r in kept], columns=cols)
+    df["score"] = df["score"].astype("int64")
+    for col in ("response_id", "user_id", "comment", "email", "name", "country", "region",
+                *(extra_cols or [])):
+        df[col] = clean_str(df[col]) if len(df) else df[col].astype(object)
+    times = df["submitted_at"]
+    df["submitted_at"] = parse_times(times.astype(object), tz=tz, dayfirst=dayfirst)
+    undated = int((df["submitted_at"].isna() & times.notna() & (times.astype(str).str.strip() != "")).sum())
+    if undated:
+        report.notes.append(f"{undated} response(s) kept without a readable date")
+    df["survey"] = survey
+    if df["country"].notna().any():
+        df = add_places(df, report)
+    else:
+        df = df.drop(columns=["country", "region"])
+    for col in ("user_id", "email", "name", "region", "comment", "response_id"):
+        if col in df and df[col].isna().all() and col != "comment":
+            df = df.drop(columns=col)
+    return df
+
+
+def find_column(names: list[str], *candidates: str) -> int | None:
+    """Index of the first header equal (case- and space-insensitively) to one of the candidates."""
+    folded = [re.sub(r"\s+", " ", n).strip().casefold() for n in names]
+    for cand in candidates:
+        cf = cand.casefold()
+        if cf in folded:
+            return folded.index(cf)
+    return None
+
+
+_RECOMMEND = re.compile(r"recommend|empfehlen|recomend|recommand|raccomand|nps\b|net promoter", re.I)
+
+
+def looks_like_nps_question(text: str) -> bool:
+    return bool(_RECOMMEND.search(text or ""))

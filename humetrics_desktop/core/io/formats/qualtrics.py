@@ -1,0 +1,120 @@
+"""Qualtrics survey responses CSV (Data & Analysis > Export > CSV), the current layout with
+three header rows:
+  1. export tags: StartDate, EndDate, Status, ..., Finished, RecordedDate, ResponseId, ..., Q1, Q1_NPS_GROUP
+  2. the question texts ("How likely are you to recommend ...?")
+  3. import ids as JSON: {"ImportId":"recordedDate","timeZone":"America/Denver"}, {"ImportId":"QID1"}
+
+Quirks handled:
+- The NPS question is the column whose `<name>_NPS_GROUP` sibling exists; its value is 0-10
+  (numeric export) or "10 - Extremely likely"-style choice text; both give the number.
+- `Status` "Survey Preview" (1), "Survey Test" (2) and "Spam" (8) responses are excluded, as are
+  unfinished ones (`Finished` False/0); each is counted under its reason.
+- Dates are local to the time zone named in row 3 (the export's setting, e.g. America/Denver,
+  with DST) and converted to UTC; in the repeated autumn hour the first (summer) reading is used.
+- Comment: the first text-entry question (import id ending in _TEXT) after the NPS question.
+- `ExternalReference` is the user id, `RecipientEmail`/names the contact; an embedded-data field
+  called Country (and Region) gives the place.
+Older exports with two header rows and V1..V10 columns are left to the generic importer.
+"""
+from __future__ import annotations
+
+import json
+
+from ...progress import Progress
+from ..report import ImportReport, ImportResult
+from . import _common as c
+
+FORMAT = "qualtrics"
+KIND = "survey"
+PRIORITY = 60
+
+_EXCLUDED_STATUS = {
+    "1": "survey preview", "survey preview": "survey preview",
+    "17": "survey preview", "offline survey preview": "survey preview",
+    "2": "survey test", "survey test": "survey test",
+    "8": "spam", "spam": "spam",
+}
+
+
+def sniff(path: str, head: bytes) -> bool:
+    rows = c.csv_header(head, 3)
+    if len(rows) < 3:
+        return False
+    tags, _, imports = rows
+    return ("ResponseId" in tags and ("Finished" in tags or "StartDate" in tags)
+            and imports and imports[0].startswith('{"ImportId"'))
+
+
+def _import_ids(row: list[str]) -> list[dict]:
+    out = []
+    for cell in row:
+        try:
+            out.append(json.loads(cell))
+        except (json.JSONDecodeError, TypeError):
+            out.append({})
+    return out
+
+
+def read(path: str, progress: Progress) -> ImportResult:
+    report = ImportReport(path=path, format=FORMAT, kind=KIND)
+    it = c.csv_records(path, progress.sub(0, 0.8))
+    headers = [next(it, (0, []))[1] for _ in range(3)]
+    tags, questions, imports = headers[0], headers[1], _import_ids(headers[2])
+    n = len(tags)
+    col = {name: i for i, name in enumerate(tags)}
+    nps = next((i for i, t in enumerate(tags) if f"{t}_NPS_GROUP" in col), None)
+    comment = None
+    if nps is not None:
+        for i in range(nps + 1, n):
+            if str(imports[i].get("ImportId", "") if i < len(imports) else "").endswith("_TEXT"):
+                comment = i
+                break
+    tz = None
+    for key in ("RecordedDate", "EndDate", "StartDate"):
+        if key in col and col[key] < len(imports):
+            tz = imports[col[key]].get("timeZone") or tz
+            if tz:
+                break
+    time_col = next((col[k] for k in ("RecordedDate", "EndDate") if k in col), None)
+    country = c.find_column(tags, "Country", "country_code", "CountryCode")
+    region = c.find_column(tags, "Region", "State")
+
+    def cell(rec, i):
+        return rec[i] if i is not None and i < len(rec) else None
+
+    records = []
+    for line, rec in it:
+        report.read += 1
+        if len(rec) != n:
+            report.reject(line, None, "row has a different number of fields than the header (truncated?)",
+                          f"{len(rec)} of {n}")
+            continue
+        status = (cell(rec, col.get("Status")) or "").strip().casefold()
+        if status in _EXCLUDED_STATUS:
+            report.reject(line, "Status", _EXCLUDED_STATUS[status], cell(rec, col.get("Status")))
+            continue
+        finished = (cell(rec, col.get("Finished")) or "").strip().casefold()
+        if finished in ("false", "0"):
+            report.reject(line, "Finished", "unfinished response", cell(rec, col.get("Finished")))
+            continue
+        if nps is None:
+            report.reject(line, None, "no NPS question (no _NPS_GROUP column) in the export")
+            continue
+        first, last = cell(rec, col.get("RecipientFirstName")), cell(rec, col.get("RecipientLastName"))
+        records.append({
+            "line": line, "response_id": cell(rec, col.get("ResponseId")),
+            "user_id": cell(rec, col.get("ExternalReference")),
+            "submitted_at": cell(rec, time_col), "score": rec[nps], "score_column": tags[nps],
+            "comment": cell(rec, comment), "email": cell(rec, col.get("RecipientEmail")),
+            "name": " ".join(p for p in (first, last) if p) or None,
+            "country": cell(rec, country), "region": cell(rec, region),
+            "language": cell(rec, col.get("UserLanguage")),
+        })
+    progress.set(0.9, "normalising")
+    df = c.survey_table(records, report, FORMAT, tz=tz, extra_cols=["language"])
+    if nps is not None:
+        report.notes.append(f"NPS question: {tags[nps]} ({questions[nps] if nps < len(questions) else ''})")
+    if tz:
+        report.notes.append(f"dates converted from {tz} to UTC")
+    progress.set(1.0, "done")
+    return ImportResult(table=c.finish(df, KIND, report), report=report)
