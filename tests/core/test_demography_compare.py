@@ -71,6 +71,8 @@ def test_comparison_shares_intervals_and_tests_by_hand():
     # for a 2 x 2 table Pearson's chi-square is the square of the pooled z
     assert cmp.tests["gender"]["chi2"] == pytest.approx(z * z)
     assert cmp.tests["gender"]["df"] == 1
+    assert cmp.tests["gender"]["text"] == ("The gender mix of promoters and detractors differs: "
+                                           "chi-square 16.7, 1 degree of freedom, p = 4.46e-05.")
 
 
 def test_comparison_suppresses_small_cells_and_what_rests_on_them():

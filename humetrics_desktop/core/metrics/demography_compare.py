@@ -55,10 +55,12 @@ def activity_groups(events: pd.DataFrame, user_ids: pd.Series, as_of: pd.Timesta
         if len(ts.dropna()) or as_of is not None else pd.Timestamp.now(tz="UTC").normalize()
     start = end_day - pd.Timedelta(days=window_days - 1)
     in_window = (ts >= start) & (ts < end_day + pd.Timedelta(days=1))
-    days = pd.DataFrame({"u": events.loc[in_window, "user_id"].astype("string"),
+    days = pd.DataFrame({"u": events.loc[in_window, "user_id"],
                          "d": ts[in_window].dt.floor("D")}).drop_duplicates()
     active_days = days["u"].value_counts()
-    before = set(events.loc[ts < start, "user_id"].astype("string"))
+    active_days.index = active_days.index.astype("string")
+    # distinct ids first: converting every event's id to a string would dominate the run time
+    before = pd.Index(pd.unique(events.loc[ts < start, "user_id"])).astype("string")
     ids = user_ids.astype("string")
     n_days = ids.map(active_days).fillna(0).to_numpy()
     group = np.select([n_days >= engaged_min_days, n_days > 0, ids.isin(before).to_numpy()],
@@ -100,6 +102,7 @@ def compare(prepared: pd.DataFrame, groups: pd.Series, a: str, b: str, dimension
         counts = counts.reindex(order_values(dim, counts.index))
         tables[dim] = _comparison_table(counts, sizes[a], sizes[b], k)
         tests[dim] = chi_square_independence(counts.to_numpy().T)
+        tests[dim]["text"] = _test_sentence(a, b, dim, tests[dim])
     return Comparison(a, b, sizes, tables, tests, dict(notes or {}))
 
 
@@ -119,6 +122,19 @@ def _comparison_table(counts: pd.DataFrame, n_a: int, n_b: int, k: int | None) -
     t.loc[hidden.any(axis=1), ["difference", "p_value"]] = np.nan
     t["suppressed"] = hidden.any(axis=1)
     return t
+
+
+def _test_sentence(a: str, b: str, dim: str, test: dict) -> str:
+    """The chi-square result in words, at the 5% level."""
+    what = dim.replace("_", " ")
+    if test["p_value"] is None:
+        return f"Too few {a}s and {b}s with a known {what} to compare."
+    verdict = (f"The {what} mix of {a}s and {b}s differs" if test["p_value"] < 0.05 else
+               f"No evidence that the {what} mix of {a}s and {b}s differs")
+    caveat = " (some groups are small: read with care)" if test["sparse"] else ""
+    return (f"{verdict}: chi-square {test['chi2']:.1f}, {test['df']} degree{'s' * (test['df'] != 1)} of "
+            f"freedom, "
+            f"p = {test['p_value']:.3g}{caveat}.")
 
 
 def _clean(key: str, v):
