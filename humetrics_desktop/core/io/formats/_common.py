@@ -251,6 +251,17 @@ class IdentityMerger:
             ra, ri = ri, ra
         self._parent[ra] = ri
 
+    def join(self, a: str | None, b: str | None) -> None:
+        """Two ids of one person with neither known to be the identified one."""
+        if not a or not b or a == b:
+            return
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return
+        if ra in self._identified and rb not in self._identified:
+            ra, rb = rb, ra
+        self._parent[ra] = rb
+
     def resolve(self, ids: pd.Series) -> tuple[pd.Series, int]:
         """Canonical id per row, and how many distinct ids were folded into another."""
         if not self._parent:
