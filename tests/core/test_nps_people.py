@@ -7,7 +7,7 @@ import pytest
 
 from humetrics_desktop.core.metrics.nps_people import (
     adoption_gaps, advocates, at_risk, days_active_by_category, engagement_trend,
-    feature_adoption_by_category, person_timeline, respondents_table, wilson_interval)
+    feature_adoption_by_category, Timelines, respondents_table, wilson_interval)
 from humetrics_desktop.core.metrics.nps_segments import nps_by_segment, segment_columns
 from humetrics_desktop.core.workspace import Layer
 
@@ -114,9 +114,12 @@ def test_wilson_interval_hand_computed():
 
 def test_person_timeline(ws):
     _, events, survey, _ = ws
-    tl = person_timeline("c", events, survey)
+    tl = Timelines(events, survey).of("c")
     assert tl["kind"].tolist() == ["event", "event", "response", "response"]
     assert tl["what"].tolist()[-1] == "NPS 4: slow" and tl["what"].tolist()[2] == "NPS 8"
+    assert tl["time"].is_monotonic_increasing
+    assert Timelines(events, survey).of("nobody").empty
+    assert Timelines(events, survey, users=pd.Series(["a"])).of("c")["kind"].tolist() == ["response", "response"]
 
 
 def test_nps_by_segment_with_suppression():

@@ -253,21 +253,36 @@ def days_active_by_category(respondents: pd.DataFrame) -> pd.DataFrame:
     return out.reindex([c for c in ("promoter", "passive", "detractor") if c in out.index])
 
 
-def person_timeline(user_id: str, events: pd.DataFrame | None, survey: pd.DataFrame | None,
-                    limit: int = 5000) -> pd.DataFrame:
-    """One person's events and survey responses in time order (latest `limit` rows).
-    Columns: time, kind ("event" | "response"), what."""
-    parts = []
-    if events is not None:
-        e = events.loc[events["user_id"] == user_id, ["timestamp", "event"]]
-        parts.append(pd.DataFrame({"time": e["timestamp"], "kind": "event", "what": e["event"].astype(str)}))
-    if survey is not None and "user_id" in survey.columns:
-        s = survey.loc[survey["user_id"] == user_id]
-        comment = s["comment"].fillna("").astype(str) if "comment" in s.columns else pd.Series("", index=s.index)
-        what = "NPS " + s["score"].astype(str) + np.where(comment != "", ": " + comment, "")
-        parts.append(pd.DataFrame({"time": pd.to_datetime(s.get("submitted_at"), utc=True, errors="coerce"),
-                                   "kind": "response", "what": what}))
-    if not parts:
-        return pd.DataFrame(columns=["time", "kind", "what"])
-    out = pd.concat(parts, ignore_index=True).sort_values("time", kind="stable")
-    return out.tail(limit).reset_index(drop=True)
+class Timelines:
+    """Each respondent's events and survey responses in time order, looked up by user id.
+
+    Built once off the GUI thread (the respondents' events sorted by person), so that opening a
+    person in the drill-down is a binary search rather than a scan of every event."""
+
+    def __init__(self, events: pd.DataFrame | None, survey: pd.DataFrame | None,
+                 users: pd.Series | None = None) -> None:
+        parts = []
+        if events is not None:
+            e = events if users is None else events.loc[events["user_id"].isin(users.dropna().unique())]
+            parts.append(pd.DataFrame({"user_id": e["user_id"].astype(str).to_numpy(),
+                                       "time": pd.to_datetime(e["timestamp"], utc=True).to_numpy(),
+                                       "kind": "event", "what": e["event"].astype(str).to_numpy()}))
+        if survey is not None and "user_id" in survey.columns:
+            s = survey.loc[survey["user_id"].notna()]
+            comment = s["comment"].fillna("").astype(str) if "comment" in s.columns else pd.Series("", index=s.index)
+            what = "NPS " + s["score"].astype(str) + np.where(comment != "", ": " + comment, "")
+            when = (pd.to_datetime(s["submitted_at"], utc=True, errors="coerce") if "submitted_at" in s.columns
+                    else pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]"))
+            parts.append(pd.DataFrame({"user_id": s["user_id"].astype(str).to_numpy(), "time": when.to_numpy(),
+                                       "kind": "response", "what": what.to_numpy()}))
+        rows = (pd.concat(parts, ignore_index=True) if parts
+                else pd.DataFrame(columns=["user_id", "time", "kind", "what"]))
+        self._rows = rows.sort_values(["user_id", "time"], kind="stable").reset_index(drop=True)
+        self._keys = self._rows["user_id"].to_numpy()
+
+    def of(self, user_id: str, limit: int = 5000) -> pd.DataFrame:
+        """One person's latest `limit` rows: time, kind ("event" | "response"), what."""
+        lo = np.searchsorted(self._keys, str(user_id), side="left")
+        hi = np.searchsorted(self._keys, str(user_id), side="right")
+        out = self._rows.iloc[max(lo, hi - limit):hi][["time", "kind", "what"]]
+        return out.reset_index(drop=True)

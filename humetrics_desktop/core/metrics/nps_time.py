@@ -138,7 +138,8 @@ def ewma_chart(periods: pd.DataFrame, lam: float = 0.2, width: float = 3.0,
     s2 / n_t, so the limits widen for small periods:
         e_t = lam * x_t + (1 - lam) * e_(t-1),  Var(e_t) = lam^2 s2 / n_t + (1 - lam)^2 Var(e_(t-1)),
     limits = centre +- width * sqrt(Var(e_t)). Too-thin periods are skipped (no point, no signal).
-    Returns the periods with ewma, center, lcl, ucl and signal ("low", "high" or "").
+    Returns the periods with ewma, center, lcl, ucl, signal ("low", "high" or "") and in_centre
+    (whether the period went into the centre line).
     """
     ok = ~periods["too_thin"].to_numpy() if "too_thin" in periods else np.ones(len(periods), bool)
     ref = periods[ok] if center_periods is None else periods[ok].head(center_periods)
@@ -146,7 +147,7 @@ def ewma_chart(periods: pd.DataFrame, lam: float = 0.2, width: float = 3.0,
     out = periods.copy()
     if n == 0:
         out["ewma"] = out["center"] = out["lcl"] = out["ucl"] = math.nan
-        out["signal"] = ""
+        out["signal"], out["in_centre"] = "", False
         return out
     p, d = pr / n, de / n
     center, s2 = 100.0 * (p - d), (p + d) - (p - d) ** 2
@@ -162,4 +163,5 @@ def ewma_chart(periods: pd.DataFrame, lam: float = 0.2, width: float = 3.0,
         ewma.append(e), lcl.append(center - half), ucl.append(center + half)
         signal.append("low" if e < center - half else "high" if e > center + half else "")
     out["ewma"], out["center"], out["lcl"], out["ucl"], out["signal"] = ewma, center, lcl, ucl, signal
+    out["in_centre"] = out.index.isin(ref.index)
     return out
