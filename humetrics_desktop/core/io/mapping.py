@@ -237,7 +237,9 @@ class ColumnProfile:
     int_time: bool = False     # times given as numbers (epoch or YYYYMMDD)
 
 
-def profile_column(values: pd.Series, decimal: str = ".") -> ColumnProfile:
+def profile_column(values: pd.Series, decimal: str = ".", places: bool = True) -> ColumnProfile:
+    """`places=False` skips recognising country and region names (the name index is costly to
+    build, and pointless for a column whose header already says what it is)."""
     present = values[~blank_mask(values)]
     n = len(present)
     prof = ColumnProfile(n=n)
@@ -261,6 +263,10 @@ def profile_column(values: pd.Series, decimal: str = ".") -> ColumnProfile:
     strs = present.astype(str).str.strip()
     distinct = strs.drop_duplicates().head(300)
     non_num = distinct[~distinct.str.fullmatch(r"[+-]?[\d.,]+")]
+    # many distinct or long values are ids or text, not places: skip the (costly) name index
+    if not places or prof.numeric < 0.5 and (strs.nunique() > 300 or strs.str.len().median() > 40
+                               or (n >= 50 and strs.nunique() > 0.6 * n)):
+        non_num = non_num.iloc[:0]
     country_ok = {v: normalize_country(v) is not None for v in non_num if len(v) <= 60}
     region_ok = {v: bool(re.fullmatch(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}", v)) and
                  normalize_region(None, v) is not None for v in non_num}
@@ -355,10 +361,26 @@ def _kind_score(kind: str, assigned: dict[str, tuple[str, float]], ncols: int,
     return score
 
 
+_PLACE_FIELDS = {"country", "region", "key", "city"}
+
+
+def _maybe_place(col: str) -> bool:
+    """False when the header clearly names a field that is not a place."""
+    for syns in SYNONYMS.values():
+        for fname, words in syns.items():
+            if fname not in _PLACE_FIELDS and _header_score(col, words) >= 0.89:
+                return False
+    return True
+
+
+def _profiles(frame: pd.DataFrame, decimal: str) -> dict[str, ColumnProfile]:
+    return {str(c): profile_column(frame[c], decimal, _maybe_place(str(c))) for c in frame.columns}
+
+
 def propose(frame: pd.DataFrame, path: str | None = None, decimal: str = ".",
             meta: dict | None = None) -> Mapping:
     """The most likely kind and column mapping for a sample of raw rows."""
-    profiles = {str(c): profile_column(frame[c], decimal) for c in frame.columns}
+    profiles = _profiles(frame, decimal)
     stem_tokens = set(normalise_header(Path(path).name.split(".")[0]).split("_")) if path else set()
     best: tuple[float, str, dict[str, tuple[str, float]]] | None = None
     ranking: list[float] = []
@@ -388,7 +410,7 @@ def propose(frame: pd.DataFrame, path: str | None = None, decimal: str = ".",
 
 def for_kind(frame: pd.DataFrame, kind: str, decimal: str = ".") -> Mapping:
     """The best column mapping when the kind is already known (the user chose it)."""
-    profiles = {str(c): profile_column(frame[c], decimal) for c in frame.columns}
+    profiles = _profiles(frame, decimal)
     assigned = _assign(score_columns(kind, profiles))
     columns = {str(c): (assigned[str(c)][0] if str(c) in assigned else None) for c in frame.columns}
     req = [next((sc for f, sc in assigned.values() if f == r), 0.0) for r in KINDS[kind]["required"]]

@@ -19,11 +19,17 @@ _DMY = re.compile(r"^\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:[ T]+(\d{1,2}):(\d{
 def blank_mask(values: pd.Series) -> np.ndarray:
     """True where a cell is missing: NA, None, NaN or only white space."""
     na = values.isna().to_numpy()
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        s = values.astype(object)
-        blank = np.fromiter((isinstance(v, str) and not v.strip() for v in s), bool, len(s))
+    if _is_text(values):
+        return na | values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
+    if values.dtype == object:
+        blank = np.fromiter((isinstance(v, str) and not v.strip() for v in values), bool, len(values))
         return na | blank
     return na
+
+
+def _is_text(values: pd.Series) -> bool:
+    """A pandas string column (CSV values arrive as one): vectorised string methods apply."""
+    return isinstance(values.dtype, pd.StringDtype)
 
 
 def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -45,22 +51,25 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         res[:], b = _from_numbers(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float))
         return _finish(res, b & ~blank, values.index)
-    obj = values.astype(object).to_numpy()
     todo = ~blank
-    # datetime objects (Excel, JSON parsers) and numbers mixed into an object column
-    is_dt = np.fromiter((isinstance(v, (datetime, date, pd.Timestamp)) for v in obj), bool, n) & todo
-    if is_dt.any():
-        res[is_dt] = _naive_utc(pd.to_datetime(pd.Series(obj[is_dt]), utc=True))
-        todo &= ~is_dt
-    strs = np.array([str(v).strip() if t else "" for v, t in zip(obj, todo)], dtype=object)
-    is_num = np.fromiter((bool(_NUMERIC_STR.match(s)) for s in strs), bool, n) & todo
+    if _is_text(values):
+        strs = values.str.strip().fillna("")
+    else:
+        obj = values.astype(object).to_numpy()
+        # datetime objects (Excel, JSON parsers) and numbers mixed into an object column
+        is_dt = np.fromiter((isinstance(v, (datetime, date, pd.Timestamp)) for v in obj), bool, n) & todo
+        if is_dt.any():
+            res[is_dt] = _naive_utc(pd.to_datetime(pd.Series(obj[is_dt]), utc=True))
+            todo &= ~is_dt
+        strs = pd.Series([str(v).strip() if t else "" for v, t in zip(obj, todo)], dtype="str")
+    is_num = strs.str.fullmatch(_NUMERIC_STR.pattern).to_numpy(dtype=bool, na_value=False) & todo
     if is_num.any():
-        t, b = _from_numbers(pd.to_numeric(pd.Series(strs[is_num]), errors="coerce").to_numpy(float))
+        t, b = _from_numbers(pd.to_numeric(strs[is_num], errors="coerce").to_numpy(float))
         res[is_num] = t
         bad[np.flatnonzero(is_num)[b]] = True
         todo &= ~is_num
     if todo.any():
-        s = pd.Series(strs[todo])
+        s = strs[todo].reset_index(drop=True)
         parsed = _naive_utc(pd.to_datetime(s, format="ISO8601", utc=True, errors="coerce"))
         miss = np.isnat(parsed)
         if miss.any():
@@ -138,10 +147,14 @@ def parse_numbers(values: pd.Series, decimal: str = ".") -> tuple[pd.Series, np.
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype(float), np.zeros(n, bool)
     blank = blank_mask(values)
-    obj = values.astype(object)
-    is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in obj), bool, n)
-    s = obj.where(~blank & ~is_bool, None).map(lambda v: None if v is None else str(v), na_action="ignore")
-    s = s.astype("string").str.strip().str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    if _is_text(values):
+        is_bool = np.zeros(n, bool)
+        s = values
+    else:
+        obj = values.astype(object)
+        is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in obj), bool, n)
+        s = obj.where(~blank & ~is_bool, None).map(str, na_action="ignore").astype("str")
+    s = s.str.strip().str.replace(r"[\s\u00a0\u202f']", "", regex=True)
     if decimal == ",":
         # dots only as thousands separators (1.234,5); "31.12.2023" stays a non-number
         grouped = s.str.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?").fillna(False)

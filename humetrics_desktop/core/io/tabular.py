@@ -115,22 +115,18 @@ class TableSource:
     def _csv_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
         text, counter = self._text_stream()
         with text:
-            lines = _capped_lines(text, self.path)
-            reader = csv.reader(lines, delimiter=self.delimiter or ",")
+            # the csv module iterates the stream in C; its field size limit (128 KiB) stops
+            # runaway lines and unclosed quotes with an error rather than a hang
+            reader = csv.reader(text, delimiter=self.delimiter or ",")
             header, last = None, 0
             ncols = len(self.columns)
             try:
                 while True:
-                    batch, ends = [], []
-                    for row in islice(reader, rows):
-                        batch.append(row)
-                        ends.append(reader.line_num)
+                    batch = list(islice(reader, rows))
                     if not batch:
                         break
-                    starts = np.empty(len(ends), dtype=np.int64)
-                    starts[0] = last + 1
-                    starts[1:] = np.asarray(ends[:-1], dtype=np.int64) + 1
-                    last = ends[-1]
+                    starts = _record_starts(batch, last, reader.line_num)
+                    last = reader.line_num
                     if header is None:  # the first non-blank record is the header
                         first = next((i for i, r in enumerate(batch) if any(c.strip() for c in r)), None)
                         if first is None:
@@ -143,10 +139,14 @@ class TableSource:
                     if self.total_bytes:
                         progress.set(counter.count / self.total_bytes, "reading")
             except UnicodeDecodeError as e:
-                raise ImportError_(self.path, f"not valid {self.encoding} text after line {last} "
-                                              f"(byte {e.start} of a block); save it as UTF-8") from e
+                raise ImportError_(self.path, f"not valid {self.encoding} text after line {last}; "
+                                              "save it as UTF-8") from e
             except csv.Error as e:
-                raise ImportError_(self.path, f"line {last + 1}: {e}") from e
+                if "field larger than field limit" in str(e):
+                    raise ImportError_(self.path, f"line {reader.line_num}: a field longer than "
+                                                  f"{csv.field_size_limit() // 1024} KiB "
+                                                  "(an unclosed quote?); not a table row") from e
+                raise ImportError_(self.path, f"line {reader.line_num}: {e}") from e
 
     # -- Excel ---------------------------------------------------------------------------------
     def _xlsx_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
@@ -217,7 +217,7 @@ class TableSource:
         lineno = 0
         with text:
             try:
-                for line in _capped_lines(text, self.path, reject=report):
+                for line in _capped_lines(text, report):
                     lineno += 1
                     if line is None:  # over-long line, already rejected and counted
                         continue
@@ -321,7 +321,14 @@ def _finish_csv(src: TableSource, sample: str, name: str) -> TableSource:
         src.delimiter = "\t"
     else:
         src.delimiter = sniff_delimiter(sample.lstrip("\ufeff"))
-    rows = list(csv.reader(io.StringIO(sample.lstrip("\ufeff"), newline=""), delimiter=src.delimiter))
+    rows: list[list[str]] = []
+    try:
+        for r in csv.reader(io.StringIO(sample.lstrip("\ufeff"), newline=""), delimiter=src.delimiter):
+            rows.append(r)
+    except csv.Error as e:
+        if not rows:
+            raise ImportError_(src.path, f"no readable header row ({e})") from e
+        rows.append([])  # the reading pass reports the bad line itself
     # the sample may end mid-record: drop its last row
     rows = [r for r in rows[:-1] if any(c.strip() for c in r)] if len(rows) > 1 else rows
     if not rows:
@@ -450,7 +457,7 @@ def _finish_json(src: TableSource) -> TableSource:
         text, _ = src._text_stream()
         with text:
             try:
-                for line in islice(_capped_lines(text, src.path, reject=ImportReport(src.path)), 2000):
+                for line in islice(_capped_lines(text, ImportReport(src.path)), 2000):
                     if line and line.strip():
                         rec, problem = _parse_json_line(line)
                         if not problem:
@@ -503,9 +510,9 @@ def _gzip_size(path: str) -> int:
 
 # ---- rows ---------------------------------------------------------------------------------------
 
-def _capped_lines(text, path: str, reject: ImportReport | None = None) -> Iterator[str | None]:
-    """Physical lines of a text stream, refusing lines longer than MAX_LINE_CHARS. With `reject`,
-    an over-long line is rejected (and yields None) and reading goes on; without, it is an error."""
+def _capped_lines(text, reject: ImportReport) -> Iterator[str | None]:
+    """Physical lines of a text stream; a line longer than MAX_LINE_CHARS is rejected (yielding
+    None) and skipped without ever being held whole."""
     lineno = 0
     while True:
         line = text.readline(MAX_LINE_CHARS)
@@ -513,13 +520,10 @@ def _capped_lines(text, path: str, reject: ImportReport | None = None) -> Iterat
             return
         lineno += 1
         if len(line) >= MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
-            while True:  # skip the rest of the line without holding it
+            while True:
                 more = text.readline(MAX_LINE_CHARS)
                 if not more or more.endswith(("\n", "\r")):
                     break
-            if reject is None:
-                raise ImportError_(path, f"line {lineno} is longer than "
-                                         f"{MAX_LINE_CHARS // 1024**2} MB characters; not a table row")
             reject.read += 1
             reject.reject(lineno, None, f"line longer than {MAX_LINE_CHARS // 1024**2} MB")
             yield None
@@ -527,30 +531,56 @@ def _capped_lines(text, path: str, reject: ImportReport | None = None) -> Iterat
         yield line
 
 
+def _record_starts(batch: list[list[str]], before: int, after: int) -> np.ndarray:
+    """Physical line where each record starts. Records are one line each unless a quoted field
+    holds line breaks; only then are the breaks counted."""
+    n = len(batch)
+    starts = np.arange(before + 1, before + n + 1, dtype=np.int64)
+    if after - before == n:
+        return starts
+    extra = np.zeros(n, dtype=np.int64)
+    for i, row in enumerate(batch):
+        for c in row:
+            if "\n" in c or "\r" in c:
+                extra[i] += c.count("\n") + c.count("\r") - c.count("\r\n")
+    starts[1:] += np.cumsum(extra)[:-1]
+    return starts
+
+
 def _csv_frame(batch: list[list[str]], starts: np.ndarray, columns: list[str], ncols: int,
                report: ImportReport) -> tuple[pd.DataFrame, np.ndarray]:
-    """Rows with the header's field count become the frame; others are rejected. Blank lines are
-    not rows. A trailing empty field (a delimiter at the end of the line) is tolerated."""
-    good, kept = [], []
-    for row, line in zip(batch, starts):
-        n = len(row)
-        if n == 0 or (n == 1 and not row[0].strip()):
-            continue
-        report.read += 1
-        if n != ncols:
-            if n > ncols and not any(c.strip() for c in row[ncols:]):
-                row = row[:ncols]
-            else:
-                report.reject(int(line), None, "wrong number of fields",
-                              f"expected {ncols}, found {n}")
-                continue
-        if any("\x00" in c for c in row):
-            report.reject(int(line), None, "contains a NUL byte")
-            continue
-        good.append(row)
-        kept.append(line)
-    frame = pd.DataFrame(good, columns=columns, dtype=object) if good else pd.DataFrame(columns=columns)
-    return frame, np.asarray(kept, dtype=np.int64)
+    """Rows with the header's field count become the frame (text columns); others are rejected.
+    Blank lines are not rows. A trailing empty field (a delimiter at the end of the line) is
+    tolerated."""
+    lens = np.fromiter(map(len, batch), np.int64, len(batch))
+    blank = lens == 0
+    for i in np.flatnonzero(lens == 1):
+        blank[i] = not batch[i][0].strip()
+    report.read += int((~blank).sum())
+    ok = lens == ncols
+    for i in np.flatnonzero(~ok & ~blank):  # rare: look at each odd row
+        row = batch[i]
+        if lens[i] > ncols and not any(c.strip() for c in row[ncols:]):
+            batch[i] = row[:ncols]
+            ok[i] = True
+        else:
+            report.reject(int(starts[i]), None, "wrong number of fields",
+                          f"expected {ncols}, found {lens[i]}")
+    keep = np.flatnonzero(ok)
+    if len(keep) == 0:
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns}), np.zeros(0, np.int64)
+    rows = batch if len(keep) == len(batch) else [batch[i] for i in keep]
+    cols = list(zip(*rows))
+    frame = pd.DataFrame({c: pd.Series(v, dtype="str") for c, v in zip(columns, cols)})
+    lines = starts[keep]
+    nul = np.zeros(len(frame), bool)
+    for c in columns:
+        nul |= frame[c].str.contains("\x00", regex=False).to_numpy(dtype=bool, na_value=False)
+    if nul.any():
+        for i in np.flatnonzero(nul):
+            report.reject(int(lines[i]), None, "contains a NUL byte")
+        frame, lines = frame[~nul].reset_index(drop=True), lines[~nul]
+    return frame, lines
 
 
 def clean_header(names: list[str]) -> list[str]:

@@ -200,7 +200,8 @@ class Validator:
         """Extra columns get one type each: numbers where every value is one, else text. In layers,
         mostly-numeric indicator columns become numbers and the unreadable cells are noted."""
         for c in table.columns:
-            if c in self.order or table[c].dtype != object:
+            if c in self.order or not (table[c].dtype == object
+                                       or isinstance(table[c].dtype, pd.StringDtype)):
                 continue
             s = table[c]
             present = s[~blank_mask(s)]
@@ -223,9 +224,12 @@ def _ints(x: pd.Series, ok: np.ndarray) -> pd.Series:
 
 
 def _strings(vals: pd.Series, blank: np.ndarray) -> pd.Series:
-    obj = vals.astype(object)
-    s = obj.map(lambda v: v.strip() if isinstance(v, str) else str(v), na_action="ignore")
-    return s.where(~blank, None).astype("str").where(~blank, None)
+    if isinstance(vals.dtype, pd.StringDtype):
+        s = vals.str.strip()
+    else:
+        s = vals.astype(object).map(lambda v: v.strip() if isinstance(v, str) else str(v),
+                                    na_action="ignore").astype("str")
+    return s.where(~blank, None)
 
 
 def _ids(vals: pd.Series, blank: np.ndarray) -> pd.Series:
@@ -235,5 +239,7 @@ def _ids(vals: pd.Series, blank: np.ndarray) -> pd.Series:
             return str(int(v))
         return v.strip() if isinstance(v, str) else str(v)
 
+    if isinstance(vals.dtype, pd.StringDtype):
+        return _strings(vals, blank)
     s = vals.astype(object).map(one, na_action="ignore")
     return s.where(~blank, None).astype("str").where(~blank, None)
