@@ -134,6 +134,26 @@ def json_lines(path: str, progress: Progress, stream=None, label: str | None = N
             st.close()
 
 
+def json_documents(text: str) -> Iterator[tuple[int, Any]]:
+    """(line, value) for each JSON value in the text, one after another (a single document,
+    JSON Lines, pages concatenated); (line, None) where the text is cut off or broken."""
+    dec = json.JSONDecoder()
+    ws = re.compile(r"[\s,]*")
+    pos, n, line, counted = 0, len(text), 1, 0
+    while True:
+        pos = ws.match(text, pos).end()
+        if pos >= n:
+            return
+        line += text.count("\n", counted, pos)
+        counted = pos
+        try:
+            obj, pos = dec.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            yield line, None
+            return
+        yield line, obj
+
+
 # ---------------------------------------------------------------- scores
 
 _SCORE_TEXT = re.compile(r"^\s*(-?\d+(?:\.0+)?)\b")
