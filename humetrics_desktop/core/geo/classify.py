@@ -89,11 +89,26 @@ def _bins(y: np.ndarray, scheme: str, k: int, breaks: list[float] | None) -> np.
             sample = np.sort(y)
             if len(sample) > JENKS_MAX_VALUES:
                 sample = sample[np.linspace(0, len(sample) - 1, JENKS_MAX_VALUES).round().astype(int)]
-            bins = np.asarray(mc.FisherJenks(sample, k=k).bins)
+            bins = np.asarray(mc.FisherJenks(sample, k=k).bins, dtype=float)
+            if len(sample) < len(y):
+                bins = _refine_breaks(np.sort(y), sample, bins)
             bins[-1] = y.max()
     bins = np.unique(bins)
-    # std_mean's outer bounds may lie beyond the data: classes wholly below the minimum are dropped
+    # std_mean's outer bounds may lie beyond the data: classes wholly outside it are dropped and
+    # the last class ends at the maximum
     bins = bins[bins >= y.min()]
-    if not len(bins) or bins[-1] < y.max():
-        bins = np.append(bins, y.max())
-    return bins
+    above = np.flatnonzero(bins >= y.max())
+    bins = bins[:above[0]] if len(above) else bins
+    return np.append(bins, y.max())
+
+
+def _refine_breaks(y: np.ndarray, sample: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """Breaks found on a sample of order statistics lie between two sampled values; the real
+    break is the widest gap among all values in that span."""
+    out = bins.copy()
+    for i, b in enumerate(bins[:-1]):
+        nxt = sample[np.searchsorted(sample, b, side="right")] if b < sample[-1] else b
+        span = y[(y >= b) & (y <= nxt)]
+        if len(span) > 1:
+            out[i] = span[int(np.argmax(np.diff(span)))]
+    return out
