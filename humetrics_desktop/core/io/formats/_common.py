@@ -39,12 +39,15 @@ def csv_header(head: bytes, rows: int = 1) -> list[list[str]]:
     text = head_text(head)
     first = text.split("\n", 1)[0]
     delim = max([",", "\t", ";"], key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
-    out = []
-    for rec in reader:
-        out.append([c.strip() for c in rec])
-        if len(out) >= rows:
-            break
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    out: list[list[str]] = []
+    try:
+        for rec in reader:
+            out.append([c.strip() for c in rec])
+            if len(out) >= rows:
+                break
+    except csv.Error:  # not CSV at all: no header to recognise
+        return []
     return out
 
 
