@@ -41,8 +41,8 @@ def date_of(day: int) -> date:
 class PriceStory:
     """(1) A release raises prices in one region: its NPS falls and detractors talk about price."""
     region: str = "US-CA"
-    region_share: float = 0.2            # of its country's population, so hundreds answer the survey
-    release: date = date(2026, 4, 14)
+    region_share: float = 0.22           # of its country's population, so hundreds answer the survey
+    release: date = date(2026, 3, 16)
     release_name: str = "5.0"
     shift_to_detractor: float = 0.32     # share of the region's later responses turned detractor
     theme: str = "price"
@@ -53,11 +53,11 @@ class PriceStory:
 class OutageStory:
     """(2) Service incidents: negative feedback rises, and traffic dips `lag_days` later."""
     lag_days: int = 3
-    incidents: int = 14
+    incidents: int = 18
     min_gap_days: int = 24               # an incident starts in the first half of its slot
     negative_share: float = 0.72         # share of feedback that is negative on an incident day
     baseline_negative_share: float = 0.22
-    traffic_factor: float = 0.68         # activity on a dip day relative to a normal day
+    traffic_factor: float = 0.62         # activity on a dip day relative to a normal day
     volume_factor: float = 1.4           # more feedback is written on an incident day
 
 

@@ -100,7 +100,7 @@ BANK: dict[str, dict[str, tuple[str, ...]]] = {
         "outage": ("Otra caída hoy, no funciona nada. Un desastre.",),
         "easy": ("Muy fácil de usar, ¡me encanta!",),
         "teamwork": ("Perfecta para trabajar en equipo.",),
-        "design": ("Diseño precioso, un placer usarla.",),
+        "design": ("Diseño bonito, un placer usarla.",),
         "helpful": ("El soporte fue excelente y rápido.",),
         "value": ("Vale totalmente la pena, la recomiendo.",),
         "neutral": ("La uso para notas de reuniones.", "Actualicé a la nueva versión hoy."),

@@ -30,9 +30,9 @@ def first_level_regions(country: str) -> list[tuple[str, str]]:
             continue
         if any(word in sub.type.lower() for word in _SKIPPED_TYPE_WORDS):
             continue
-        # Constituent countries overseas (NL-AW Aruba) carry their own ISO 3166-1 code and name.
+        # Parts with their own ISO 3166-1 code (NL-AW Aruba, NL-SX Sint Maarten) are mapped as countries.
         own = pycountry.countries.get(alpha_2=sub.code.split("-", 1)[1])
-        if own is not None and own.name == sub.name:
+        if own is not None and (own.name == sub.name or sub.type == "Country"):
             continue
         out.append((sub.code, sub.name))
     return sorted(out)
