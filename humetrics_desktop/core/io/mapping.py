@@ -257,7 +257,8 @@ def profile_column(values: pd.Series, decimal: str = ".", places: bool = True) -
     times, bad_t = parse_times(present)
     ok_t = times.notna().to_numpy()
     # small integers are not times even though they could be read as epoch seconds
-    plausible = ~is_num | (np.abs(np.nan_to_num(x)) >= 1e8)
+    ax = np.abs(np.nan_to_num(x))
+    plausible = ~is_num | (ax >= 1e8) | ((ax >= 19000101) & (ax <= 21001231))
     prof.time = (ok_t & plausible).mean()
     prof.int_time = bool(prof.time > 0.5 and prof.numeric > 0.5)
     strs = present.astype(str).str.strip()
@@ -287,7 +288,8 @@ def _content_fit(ftype: str, p: ColumnProfile) -> float:
     if ftype == "score":
         return p.score010 if p.numeric > 0.5 else p.score010 * 0.5
     if ftype == "rating":
-        return p.score010
+        # star ratings are 1-5; a 0-10 scale fits less well (and suggests an NPS score)
+        return max(p.rating15, 0.6 * p.score010)
     if ftype == "count":
         return p.count
     if ftype in ("age", "number"):
