@@ -37,6 +37,7 @@ def test_unknown_countries_are_none(value):
 @pytest.mark.parametrize("country, value, expected", [
     ("DE", "Bavaria", "DE-BY"), ("DE", "Bayern", "DE-BY"), ("DE", "BY", "DE-BY"),
     ("DE", "DE-BY", "DE-BY"), ("DE", "de-by", "DE-BY"), ("DE", "DE.BY", "DE-BY"),
+    ("JP", "JP.TK", "JP-13"), (None, "JP.TK", "JP-13"),  # HASC suffix unlike the ISO one
     ("DE", "North Rhine-Westphalia", "DE-NW"), ("DE", "Nordrhein-Westfalen", "DE-NW"),
     ("US", "California", "US-CA"), ("US", "CA", "US-CA"), ("USA", "california", "US-CA"),
     ("FR", "Île-de-France", "FR-IDF"), ("FR", "Ile de France", "FR-IDF"),

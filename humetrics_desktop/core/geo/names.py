@@ -301,6 +301,20 @@ def _region_index(cc: str) -> _Index | None:
     return idx
 
 
+@lru_cache(maxsize=1)
+def _hasc_codes() -> dict[str, str]:
+    """HASC code -> region key (first-level ISO 3166-2, or the HASC code itself where ISO has
+    none), from the boundary layer's index in resources/geo (empty if it is not there)."""
+    from ...resources import resources_dir
+
+    path = resources_dir() / "geo" / "admin1_index.csv"
+    if not path.exists():
+        return {}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = table[table["hasc"].str.fullmatch(r"[A-Z]{2}\.[A-Z0-9]{1,3}")]
+    return dict(zip(table["hasc"].str.upper(), table["code"]))
+
+
 def _clean(value: object) -> str | None:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
@@ -320,13 +334,19 @@ def normalize_country(value: object) -> str | None:
 
 def normalize_region(country_alpha2: object, value: object) -> str | None:
     """First-level ISO 3166-2 code ("DE-BY") for a region name, code ("BY", "DE-BY") or HASC code
-    ("DE.BY") within a country, or None. Finer subdivisions map to their first-level parent."""
+    ("DE.BY", "JP.TK") within a country, or None. Finer subdivisions map to their first-level
+    parent; a HASC code of a region ISO does not code stays that HASC code."""
     s = _clean(value)
     if s is None:
         return None
     _, top_of = _subdivisions()
-    # a full ISO 3166-2 or HASC code names its country itself
+    # a full ISO 3166-2 or HASC code names its country itself; HASC suffixes often differ from
+    # ISO ones (JP.TK is JP-13), so the shipped boundary index translates them first
     m = re.fullmatch(r"([A-Za-z]{2})[-.]([A-Za-z0-9]{1,3})", s)
+    if m and "." in s:
+        hit = _hasc_codes().get(s.upper())
+        if hit:
+            return top_of.get(hit, hit)
     if m:
         code = f"{m.group(1).upper()}-{m.group(2).upper()}"
         if code in top_of:
