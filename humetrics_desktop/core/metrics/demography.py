@@ -39,6 +39,7 @@ class DemographyResult:
     pyramid: CrossTab
     crosstabs: dict[str, CrossTab]          # "age_band x gender", "language x country"
     by_region: dict[str, CrossTab]          # attribute -> region x attribute
+    by_country: dict[str, CrossTab]         # attribute -> country x attribute
     by_period: dict[str, CrossTab]          # attribute -> signup quarter x attribute
     representation: Representation | None
     promoters_vs_detractors: Comparison | None
@@ -55,6 +56,7 @@ class DemographyResult:
             "pyramid": self.pyramid.to_json(),
             "crosstabs": {name: t.to_json() for name, t in self.crosstabs.items()},
             "by_region": {c: t.to_json() for c, t in self.by_region.items()},
+            "by_country": {c: t.to_json() for c, t in self.by_country.items()},
             "by_period": {c: t.to_json() for c, t in self.by_period.items()},
             "representation": opt(self.representation),
             "promoters_vs_detractors": opt(self.promoters_vs_detractors),
@@ -86,6 +88,7 @@ def demography_result(profiles: pd.DataFrame, reference=None, survey: pd.DataFra
     crosstabs = {f"{r} x {c}": crosstab(people, r, c, k) for r, c in CROSSTABS}
     progress.set(0.5, "By region and period")
     regional = {c: by_region(people, c, k) for c in BY_PLACE_AND_PERIOD}
+    national = {c: crosstab(people, "country", c, k) for c in BY_PLACE_AND_PERIOD}
     periods = {c: by_period(people, c, "Q", k) for c in BY_PLACE_AND_PERIOD}
     progress.set(0.65, "Representation")
     rep = representation(people, reference, k) if reference is not None else None
@@ -107,7 +110,8 @@ def demography_result(profiles: pd.DataFrame, reference=None, survey: pd.DataFra
     return DemographyResult(
         users=len(people), k=k, reference_date=reference_date, segments=segments,
         distributions=distributions, age=_age_summary(people, k), pyramid=pyramid(people, k),
-        crosstabs=crosstabs, by_region=regional, by_period=periods, representation=rep,
+        crosstabs=crosstabs, by_region=regional, by_country=national, by_period=periods,
+        representation=rep,
         promoters_vs_detractors=pvd, engaged_vs_dormant=evd)
 
 

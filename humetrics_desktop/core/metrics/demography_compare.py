@@ -18,6 +18,13 @@ from .demography_tables import order_values
 
 PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"
 ENGAGED, OCCASIONAL, DORMANT, NEVER_ACTIVE = "engaged", "occasional", "dormant", "never active"
+PLURAL = {PROMOTER: "promoters", PASSIVE: "passives", DETRACTOR: "detractors",
+          ENGAGED: "engaged users", OCCASIONAL: "occasional users", DORMANT: "dormant users",
+          NEVER_ACTIVE: "users never active"}
+
+
+def plural(group: str) -> str:
+    return PLURAL.get(group, f"{group} users")
 WINDOW_DAYS = 30
 ENGAGED_MIN_DAYS = 4  # active on 4 or more of the last 30 days: about once a week or more
 
@@ -126,11 +133,11 @@ def _comparison_table(counts: pd.DataFrame, n_a: int, n_b: int, k: int | None) -
 
 def _test_sentence(a: str, b: str, dim: str, test: dict) -> str:
     """The chi-square result in words, at the 5% level."""
-    what = dim.replace("_", " ")
+    what, a, b = dim.replace("_", " "), plural(a), plural(b)
     if test["p_value"] is None:
-        return f"Too few {a}s and {b}s with a known {what} to compare."
-    verdict = (f"The {what} mix of {a}s and {b}s differs" if test["p_value"] < 0.05 else
-               f"No evidence that the {what} mix of {a}s and {b}s differs")
+        return f"Too few {a} and {b} with a known {what} to compare."
+    verdict = (f"The {what} mix of {a} and {b} differs" if test["p_value"] < 0.05 else
+               f"No evidence that the {what} mix of {a} and {b} differs")
     caveat = " (some groups are small: read with care)" if test["sparse"] else ""
     return (f"{verdict}: chi-square {test['chi2']:.1f}, {test['df']} degree{'s' * (test['df'] != 1)} of "
             f"freedom, "
