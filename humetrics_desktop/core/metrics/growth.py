@@ -297,8 +297,9 @@ def growth_by_month(ws: Workspace, flt: Filter | None = None, level: str = "coun
     lo, hi = period(ws, flt, pp["started"])
     placed = pp.assign(key=place_keys(pp, level, country)).dropna(subset=["key", "started"])
     months = pd.period_range(lo.tz_convert(None), (hi - pd.Timedelta(days=1)).tz_convert(None), freq="M")
-    starts = np.array([max(lo, m.start_time.tz_localize("UTC")) for m in months], dtype="datetime64[ns]")
-    ends = np.array([min(hi, (m + 1).start_time.tz_localize("UTC")) for m in months], dtype="datetime64[ns]")
+    naive_lo, naive_hi = lo.tz_convert(None), hi.tz_convert(None)
+    starts = np.array([max(naive_lo, m.start_time) for m in months], dtype="datetime64[ns]")
+    ends = np.array([min(naive_hi, (m + 1).start_time) for m in months], dtype="datetime64[ns]")
     rows = []
     for key, grp in placed.groupby("key"):
         s = np.sort(grp["started"].dt.tz_convert(None).to_numpy().astype("datetime64[ns]"))
@@ -350,8 +351,8 @@ def split_by_place_label(ws: Workspace, flt: Filter | None, label_of: Callable[[
         if "submitted_at" in survey.columns:
             t = pd.to_datetime(survey["submitted_at"], utc=True, errors="coerce")
             survey = survey.loc[t.isna() | ((t >= lo) & (t < hi))]
-        grp = _labels_for_rows(survey, user_group, label_of)
-        g = nps_core.grouped_stats(survey.assign(_g=grp).dropna(subset=["_g"]), "_g")
+        grp = _labels_for_rows(survey, user_group, label_of).fillna("(no data)")
+        g = nps_core.grouped_stats(survey.assign(_g=grp), "_g")
         table = table.join(pd.DataFrame({"nps_n": g["responses"], "nps": g["score"],
                                          "nps_low": g["ci_low"], "nps_high": g["ci_high"]}), how="outer")
     texts = cached_polarity(apply_filter(ws, flt or Filter()))
