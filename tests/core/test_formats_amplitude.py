@@ -48,3 +48,25 @@ def test_corrupt_inputs_give_one_line_errors(name, words):
     assert "\n" not in msg and msg.startswith(path)
     for w in words:
         assert w in msg
+
+
+def test_rezipped_parts_with_other_names_are_still_amplitude(tmp_path):
+    import zipfile
+    src = zipfile.ZipFile(FIX / "amplitude-export.zip")
+    out = tmp_path / "events.zip"
+    with zipfile.ZipFile(out, "w") as z:
+        for i, name in enumerate(sorted(src.namelist())):
+            z.writestr(f"export/part{i}.json.gz", src.read(name))
+    res = registry.read_any(str(out))
+    assert res.report.format == "amplitude-export"
+    assert (res.report.valid, res.report.duplicates) == (5, 2)
+
+
+def test_other_zips_of_json_are_not_claimed(tmp_path):
+    import gzip
+    import zipfile
+    out = tmp_path / "other.zip"
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("a.json.gz", gzip.compress(b'{"user_id": "u1", "event": "x"}\n'))
+    mod = next(m for m in registry.format_modules() if m.FORMAT == "amplitude-export")
+    assert not mod.sniff(str(out), out.read_bytes()[:8])

@@ -65,3 +65,15 @@ def test_mixpanel_profiles_pages_duplicates_and_cut_end():
     assert df["region"].tolist() == ["US-CA", "DE-BY", "JP-13", "GB-ENG"]
     assert df["plan"].tolist() == ["pro", "free", "free", "pro"]
     assert df["signup_at"].iloc[1] == pd.Timestamp("2024-02-11 23:30", tz="UTC")
+
+
+def test_ga4_reads_only_the_first_segment(tmp_path):
+    p = tmp_path / "seg.csv"
+    p.write_text("# Start date: 20240301\n# End date: 20240302\n"
+                 "Segment,Country,Date,Active users\n"
+                 "All Users,Germany,20240301,10\nAll Users,France,20240301,5\n"
+                 "Mobile traffic,Germany,20240301,4\n")
+    res = registry.read_any(str(p))
+    assert res.report.format == "ga4"
+    assert (res.report.read, res.report.valid, res.report.rejected) == (3, 2, 1)
+    assert res.table["active_users"].sum() == 15

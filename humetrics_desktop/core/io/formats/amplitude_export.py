@@ -51,9 +51,12 @@ def sniff(path: str, head: bytes) -> bool:
         parts = [n for n in names if n.endswith((".json.gz", ".json"))]
         if not parts:
             return False
-        if not any(_PART.search(n) for n in parts):
-            return False
-        return True
+        if any(_PART.search(n) for n in parts):
+            return True
+        # parts renamed by whoever re-zipped them: look at the first line of the first one
+        with zipfile.ZipFile(path) as zf:
+            first = next(_lines_of_part(path, zf, sorted(parts)[0]), "")
+        return _looks_like_events(first)
     return _looks_like_events(c.head_text(head))
 
 
@@ -143,8 +146,10 @@ class _Rows:
             report.reject(line, "amplitude_id", "no amplitude_id, user_id or device_id", part)
             return
         cols = self.cols
-        cols["amplitude_id"].append(obj.get("amplitude_id"))
-        cols["user_id_raw"].append(obj.get("user_id"))
+        amp, uid = obj.get("amplitude_id"), obj.get("user_id")
+        # as text now: a column of ints with gaps would turn into floats ("1001.0")
+        cols["amplitude_id"].append(None if amp is None else str(amp))
+        cols["user_id_raw"].append(None if uid in (None, "") else str(uid))
         cols["event_time"].append(obj.get("event_time"))
         cols["event"].append(obj["event_type"])
         sid = obj.get("session_id")

@@ -14,6 +14,7 @@ Quirks handled:
   not data: rejected as "totals row (not data)" so the sums are not doubled.
 - Numbers may carry thousands separators ("1,234"); a row whose metrics cannot be read is rejected.
 - Only the first table is read; rows of later tables are counted as "another table in the file".
+  Likewise with a Segment column only the first segment's rows are read (segments overlap).
 Rows are daily traffic: `date` (UTC midnight), `active_users`, `new_users`, `sessions`, `country`,
 `region`.
 """
@@ -103,6 +104,8 @@ def read(path: str, progress: Progress) -> ImportResult:
     dims = {_DIMS[f]: k for k, f in enumerate(folded) if f in _DIMS}
     mets = {_METRICS[f]: k for k, f in enumerate(folded) if f in _METRICS}
     dim_cols = [k for k, f in enumerate(folded) if f not in _METRICS]
+    seg = folded.index("segment") if "segment" in folded else None
+    first_segment = None
     rows = []
     for line, raw in body:
         rec = next(csv.reader([raw]), [])
@@ -115,6 +118,12 @@ def read(path: str, progress: Progress) -> ImportResult:
         if first_dim in ("totals", "total", "grand total") or all(not rec[k].strip() for k in dim_cols):
             report.reject(line, names[dim_cols[0]] if dim_cols else None, "totals row (not data)")
             continue
+        if seg is not None:
+            # each segment repeats the same users: summing segments would count people twice
+            first_segment = first_segment if first_segment is not None else rec[seg]
+            if rec[seg] != first_segment:
+                report.reject(line, names[seg], "another segment (only the first is read)", rec[seg])
+                continue
         values = {m: _number(rec[k]) for m, k in mets.items()}
         bad = next((m for m, v in values.items() if v is None), None)
         if bad:
