@@ -83,10 +83,10 @@ def test_advocates_and_at_risk(ws):
     profiles, events, survey, layers = ws
     r = respondents_table(survey, profiles, events)
     # recent active days of active users: a 3, b 1 -> 75th percentile = 2.5: a qualifies
-    adv = advocates(r, events)
+    adv = advocates(r, engagement_trend(events))
     assert adv["user_id"].tolist() == ["a"]
     # c's latest answer (4, a detractor) and 2 -> 0 active days: at risk; d has no activity before
-    risk = at_risk(r, events)
+    risk = at_risk(r, engagement_trend(events))
     assert risk["user_id"].tolist() == ["c"] and risk["change"].iloc[0] == -2
 
 
@@ -119,7 +119,7 @@ def test_person_timeline(ws):
     assert tl["what"].tolist()[-1] == "NPS 4: slow" and tl["what"].tolist()[2] == "NPS 8"
     assert tl["time"].is_monotonic_increasing
     assert Timelines(events, survey).of("nobody").empty
-    assert Timelines(events, survey, users=pd.Series(["a"])).of("c")["kind"].tolist() == ["response", "response"]
+    assert Timelines(None, survey).of("c")["kind"].tolist() == ["response", "response"]
 
 
 def test_nps_by_segment_with_suppression():

@@ -168,7 +168,8 @@ def grouped_stats(df: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     ok, s = _valid_mask(df["score"])
     s = s[ok]
     tmp = pd.DataFrame({"promoters": (s >= 9).astype("int64"), "detractors": (s <= 6).astype("int64")})
-    keys = [df[c].to_numpy()[ok] for c in ([by] if isinstance(by, str) else by)]
+    rows = np.flatnonzero(ok)
+    keys = [df[c].iloc[rows].reset_index(drop=True) for c in ([by] if isinstance(by, str) else by)]
     g = tmp.groupby(keys, dropna=False, observed=True)
     out = g.agg(responses=("promoters", "size"), promoters=("promoters", "sum"),
                 detractors=("detractors", "sum"))

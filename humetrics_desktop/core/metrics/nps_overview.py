@@ -12,7 +12,7 @@ from ..progress import Progress
 from ..workspace import Workspace
 from .nps import NpsStats, combined_nps
 from .nps_alerts import DeclineAlert, find_declines
-from .nps_people import (Timelines, adoption_gaps, advocates, at_risk, days_active_by_category,
+from .nps_people import (Timelines, adoption_gaps, advocates, at_risk, days_active_by_category, engagement_trend,
                          feature_adoption_by_category, respondents_table)
 from .nps_segments import nps_by_segment, segment_columns
 from .nps_terms import distinguishing_terms
@@ -75,7 +75,8 @@ def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
     segments = {c: nps_by_segment(resp, c, k) for c in segment_columns(resp)}
     progress.set(0.7, "Advocates and people at risk")
     if events is not None and not events.empty:
-        adv, risk = advocates(resp, events), at_risk(resp, events)
+        trend = engagement_trend(events)
+        adv, risk = advocates(resp, trend), at_risk(resp, trend)
         by_category = feature_adoption_by_category(resp, events)
         adoption = adoption_gaps(by_category)
         days = days_active_by_category(resp)
@@ -85,7 +86,7 @@ def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
         notes.append("No events imported: engagement, advocates and people at risk need them.")
     progress.set(0.85, "Terms in comments")
     terms = distinguishing_terms(resp, min_comments=k)
-    timelines = Timelines(events, survey, users=resp["user_id"] if "user_id" in resp.columns else None)
+    timelines = Timelines(events, survey)
     progress.set(1.0, "NPS ready")
     return NpsOverview(combined.total, combined.by_survey, periods, freq, min_n, alerts, segments, resp,
                        adv, risk, adoption, by_category, days, terms, timelines, ws.secret, k, notes)

@@ -13,6 +13,8 @@ import math
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..progress import Progress
 from .demography_labels import normalise_ages, normalise_genders
@@ -34,22 +36,36 @@ def engagement_segment(days: pd.Series) -> pd.Series:
     return pd.Series(pd.array(out, dtype="string"), index=days.index)
 
 
-def _events_before(responses: pd.DataFrame, events: pd.DataFrame, window: int) -> pd.DataFrame:
-    """Per response row (`rid`): days_active and features_used in the window up to submitted_at."""
+def _query(sql: str, **frames: pd.DataFrame) -> pd.DataFrame:
+    """Run one DuckDB query over pandas frames (a fresh in-memory connection, closed after)."""
     con = duckdb.connect()
     try:
-        con.register("r", responses[["rid", "user_id", "submitted_at"]])
-        con.register("e", events[["user_id", "timestamp", "event"]])
-        return con.execute(f"""
+        for name, frame in frames.items():
+            con.register(name, frame)
+        return con.execute(sql).df()
+    finally:
+        con.close()
+
+
+def _events_before(responses: pd.DataFrame, events: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Per response row (`rid`): days_active and features_used in the window up to submitted_at,
+    and last_seen (the person's last event at all)."""
+    return _query(f"""
+        with w as (
             select r.rid,
                    count(distinct cast(timezone('UTC', e.timestamp) as date)) as days_active,
                    count(distinct e.event) as features_used
             from r join e on e.user_id = r.user_id
              and e.timestamp <= r.submitted_at
              and e.timestamp > r.submitted_at - interval {int(window)} day
-            group by r.rid""").df()
-    finally:
-        con.close()
+            group by r.rid),
+        last as (select user_id, max(timestamp) as last_seen from e
+                 where user_id in (select user_id from r) group by user_id)
+        select r.rid, coalesce(w.days_active, 0) as days_active,
+               coalesce(w.features_used, 0) as features_used, last.last_seen
+        from r left join w on w.rid = r.rid left join last on last.user_id = r.user_id
+        order by r.rid""", r=responses[["rid", "user_id", "submitted_at"]],
+        e=events[["user_id", "timestamp", "event"]])
 
 
 def _layer_columns(frame: pd.DataFrame, layers: dict | None) -> pd.DataFrame:
@@ -114,16 +130,12 @@ def respondents_table(survey: pd.DataFrame, profiles: pd.DataFrame | None = None
     if "gender" in v.columns:
         v["gender"] = normalise_genders(v["gender"])
     progress.set(0.3, "Measuring engagement")
-    if events is not None and "user_id" in v.columns and len(v):
-        users = v["user_id"].dropna().unique()
-        ev = events.loc[events["user_id"].isin(users), ["user_id", "timestamp", "event"]]
-        last = ev.groupby("user_id")["timestamp"].max()
-        v["last_seen"] = v["user_id"].map(last)
-        if "submitted_at" in v.columns:
-            eng = _events_before(v.assign(rid=np.arange(len(v))), ev, window).set_index("rid")
-            v["days_active"] = eng["days_active"].reindex(np.arange(len(v))).fillna(0).astype("int64").to_numpy()
-            v["features_used"] = eng["features_used"].reindex(np.arange(len(v))).fillna(0).astype("int64").to_numpy()
-            v["engagement"] = engagement_segment(v["days_active"])
+    if events is not None and "user_id" in v.columns and "submitted_at" in v.columns and len(v):
+        eng = _events_before(v.assign(rid=np.arange(len(v))), events, window)
+        v["days_active"] = eng["days_active"].astype("int64").to_numpy()
+        v["features_used"] = eng["features_used"].astype("int64").to_numpy()
+        v["last_seen"] = pd.to_datetime(eng["last_seen"], utc=True).set_axis(v.index)
+        v["engagement"] = engagement_segment(v["days_active"])
     progress.set(0.9, "Joining layers")
     v = _layer_columns(v, layers)
     progress.set(1.0, "Respondents ready")
@@ -140,27 +152,30 @@ def latest_per_person(respondents: pd.DataFrame) -> pd.DataFrame:
 
 def engagement_trend(events: pd.DataFrame, days: int = RECENT_DAYS,
                      end: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Per user: active days in the last `days` days up to `end` (default: the last event) and in
-    the `days` days before those. Index user_id; columns recent, prior, change."""
-    t = pd.to_datetime(events["timestamp"], utc=True)
-    end = t.max() if end is None else end
-    day = t.dt.floor("D")
-    last_day = end.floor("D")
-    age = (last_day - day).dt.days.to_numpy()
-    keep = (age >= 0) & (age < 2 * days)
-    frame = pd.DataFrame({"user_id": events["user_id"].to_numpy()[keep], "day": day.to_numpy()[keep],
-                          "recent": age[keep] < days})
-    frame = frame.drop_duplicates(["user_id", "day"])
-    g = frame.groupby("user_id")["recent"].agg(["sum", "size"])
-    out = pd.DataFrame({"recent": g["sum"].astype("int64"), "prior": (g["size"] - g["sum"]).astype("int64")})
+    """Per user active in the last 2 x `days` days up to `end` (default: the day of the last event):
+    active days in the last `days` days (recent) and in the `days` days before those (prior).
+    Index user_id; columns recent, prior, change."""
+    if events.empty:
+        return pd.DataFrame(columns=["recent", "prior", "change"], index=pd.Index([], name="user_id"))
+    end = pd.to_datetime(events["timestamp"], utc=True).max() if end is None else end
+    last_day = end.tz_convert("UTC").strftime("%Y-%m-%d")
+    out = _query(f"""
+        with d as (select distinct user_id,
+                          date_diff('day', cast(timezone('UTC', timestamp) as date), date '{last_day}') as age
+                   from e)
+        select user_id, count(*) filter (where age < {int(days)}) as recent,
+               count(*) filter (where age >= {int(days)}) as prior
+        from d where age >= 0 and age < {2 * int(days)} group by user_id""",
+        e=events[["user_id", "timestamp"]]).set_index("user_id")
+    out = out.astype("int64")
     out["change"] = out["recent"] - out["prior"]
     return out
 
 
-def advocates(respondents: pd.DataFrame, events: pd.DataFrame, quantile: float = 0.75) -> pd.DataFrame:
+def advocates(respondents: pd.DataFrame, trend: pd.DataFrame, quantile: float = 0.75) -> pd.DataFrame:
     """Promoters (by their latest response) who are highly engaged now: recent active days at or above
-    the `quantile` of all users active in the recent window. Most engaged first: referral candidates."""
-    trend = engagement_trend(events)
+    the `quantile` of all users active in the recent window (trend = engagement_trend(events)).
+    Most engaged first: referral candidates."""
     active = trend.loc[trend["recent"] > 0, "recent"]
     if active.empty:
         return respondents.iloc[0:0]
@@ -171,11 +186,10 @@ def advocates(respondents: pd.DataFrame, events: pd.DataFrame, quantile: float =
     return out.sort_values(["recent", "score"], ascending=False).assign(threshold=threshold)
 
 
-def at_risk(respondents: pd.DataFrame, events: pd.DataFrame, min_prior: int = 2) -> pd.DataFrame:
+def at_risk(respondents: pd.DataFrame, trend: pd.DataFrame, min_prior: int = 2) -> pd.DataFrame:
     """Detractors (by their latest response) whose engagement is falling: fewer active days in the
-    last 28 days than in the 28 before, having had at least `min_prior` active days before. Largest
-    fall first."""
-    trend = engagement_trend(events)
+    last 28 days than in the 28 before (trend = engagement_trend(events)), having had at least
+    `min_prior` active days before. Largest fall first."""
     latest = latest_per_person(respondents).join(trend, on="user_id")
     latest[["recent", "prior", "change"]] = latest[["recent", "prior", "change"]].fillna(0)
     out = latest[(latest["category"] == "detractor") & (latest["prior"] >= min_prior)
@@ -203,16 +217,11 @@ def feature_adoption_by_category(respondents: pd.DataFrame, events: pd.DataFrame
     latest = latest.dropna(subset=["submitted_at"]).reset_index(drop=True)
     if latest.empty:
         return pd.DataFrame(columns=["event", "category", "users", "adopters", "share", "ci_low", "ci_high"])
-    con = duckdb.connect()
-    try:
-        con.register("r", latest[["user_id", "submitted_at"]].assign(category=latest["category"].astype(str)))
-        con.register("e", events.loc[events["user_id"].isin(latest["user_id"]), ["user_id", "timestamp", "event"]])
-        used = con.execute(f"""
-            select distinct r.user_id, r.category, e.event from r join e on e.user_id = r.user_id
-             and e.timestamp <= r.submitted_at and e.timestamp > r.submitted_at - interval {int(window)} day
-        """).df()
-    finally:
-        con.close()
+    used = _query(f"""
+        select distinct r.user_id, r.category, e.event from r join e on e.user_id = r.user_id
+         and e.timestamp <= r.submitted_at and e.timestamp > r.submitted_at - interval {int(window)} day""",
+        r=latest[["user_id", "submitted_at"]].assign(category=latest["category"].astype(str)),
+        e=events[["user_id", "timestamp", "event"]])
     sizes = latest["category"].astype(str).value_counts()
     adopters = used.groupby(["event", "category"]).size()
     rows = []
@@ -256,33 +265,35 @@ def days_active_by_category(respondents: pd.DataFrame) -> pd.DataFrame:
 class Timelines:
     """Each respondent's events and survey responses in time order, looked up by user id.
 
-    Built once off the GUI thread (the respondents' events sorted by person), so that opening a
-    person in the drill-down is a binary search rather than a scan of every event."""
+    Holds the tables as they are (no copy, no sort): a lookup is one vectorised comparison of the
+    user id column (tens of milliseconds at 10M events), so opening a person in the drill-down
+    costs nothing up front."""
 
-    def __init__(self, events: pd.DataFrame | None, survey: pd.DataFrame | None,
-                 users: pd.Series | None = None) -> None:
+    def __init__(self, events: pd.DataFrame | None, survey: pd.DataFrame | None) -> None:
+        self._events = events
+        self._survey = survey if survey is not None and "user_id" in survey.columns else None
+        self._event_ids = None if events is None else pa.array(events["user_id"].astype("string"))
+        self._survey_ids = None if self._survey is None else pa.array(self._survey["user_id"].astype("string"))
+
+    def of(self, user_id: str, limit: int = 5000) -> pd.DataFrame:
+        """One person's latest `limit` rows: time, kind ("event" | "response"), what."""
         parts = []
-        if events is not None:
-            e = events if users is None else events.loc[events["user_id"].isin(users.dropna().unique())]
-            parts.append(pd.DataFrame({"user_id": e["user_id"].astype(str).to_numpy(),
-                                       "time": pd.to_datetime(e["timestamp"], utc=True).to_numpy(),
-                                       "kind": "event", "what": e["event"].astype(str).to_numpy()}))
-        if survey is not None and "user_id" in survey.columns:
-            s = survey.loc[survey["user_id"].notna()]
+        if self._events is not None:
+            rows = np.flatnonzero(pc.fill_null(pc.equal(self._event_ids, str(user_id)), False).to_numpy(zero_copy_only=False))
+            e = self._events.iloc[rows]
+            parts.append(pd.DataFrame({"time": pd.to_datetime(e["timestamp"], utc=True), "kind": "event",
+                                       "what": e["event"].astype(str)}))
+        if self._survey is not None:
+            rows = np.flatnonzero(pc.fill_null(pc.equal(self._survey_ids, str(user_id)), False).to_numpy(zero_copy_only=False))
+            s = self._survey.iloc[rows]
             comment = s["comment"].fillna("").astype(str) if "comment" in s.columns else pd.Series("", index=s.index)
             what = "NPS " + s["score"].astype(str) + np.where(comment != "", ": " + comment, "")
             when = (pd.to_datetime(s["submitted_at"], utc=True, errors="coerce") if "submitted_at" in s.columns
                     else pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]"))
-            parts.append(pd.DataFrame({"user_id": s["user_id"].astype(str).to_numpy(), "time": when.to_numpy(),
-                                       "kind": "response", "what": what.to_numpy()}))
-        rows = (pd.concat(parts, ignore_index=True) if parts
-                else pd.DataFrame(columns=["user_id", "time", "kind", "what"]))
-        self._rows = rows.sort_values(["user_id", "time"], kind="stable").reset_index(drop=True)
-        self._keys = self._rows["user_id"].to_numpy()
-
-    def of(self, user_id: str, limit: int = 5000) -> pd.DataFrame:
-        """One person's latest `limit` rows: time, kind ("event" | "response"), what."""
-        lo = np.searchsorted(self._keys, str(user_id), side="left")
-        hi = np.searchsorted(self._keys, str(user_id), side="right")
-        out = self._rows.iloc[max(lo, hi - limit):hi][["time", "kind", "what"]]
-        return out.reset_index(drop=True)
+            parts.append(pd.DataFrame({"time": when, "kind": "response", "what": what}))
+        parts = [p.reset_index(drop=True) for p in parts if len(p)]
+        if not parts:
+            return pd.DataFrame({"time": pd.Series(dtype="datetime64[ns, UTC]"), "kind": pd.Series(dtype=object),
+                                 "what": pd.Series(dtype=object)})
+        out = pd.concat(parts, ignore_index=True).sort_values("time", kind="stable")
+        return out.tail(limit).reset_index(drop=True)

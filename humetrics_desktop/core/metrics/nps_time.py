@@ -49,9 +49,9 @@ def period_counts(survey: pd.DataFrame, freq: str = "month") -> pd.DataFrame:
     Columns: start, end (exclusive), label, responses, promoters, passives, detractors."""
     v = valid_responses(survey)
     start = period_start(v["submitted_at"], freq) if "submitted_at" in v.columns else pd.Series(dtype="datetime64[ns, UTC]")
-    ok = start.notna()
-    s = v.loc[ok, "score"].to_numpy()
-    tmp = pd.DataFrame({"start": start[ok].to_numpy(), "promoters": (s >= 9), "detractors": (s <= 6)})
+    ok = start.notna().to_numpy()
+    s = v["score"].to_numpy()[ok]
+    tmp = pd.DataFrame({"start": start[ok].reset_index(drop=True), "promoters": s >= 9, "detractors": s <= 6})
     g = tmp.groupby("start").agg(responses=("promoters", "size"), promoters=("promoters", "sum"),
                                  detractors=("detractors", "sum"))
     if g.empty:
