@@ -1,0 +1,166 @@
+"""Sentiment of feedback texts over time, the traffic it is compared with, and the headless section.
+
+Definitions follow docs/metrics.md: polarity in [-1, 1]; negative < -0.05, positive > 0.05 (settings);
+texts a model cannot score are counted as not scored, never as 0; a day is a UTC calendar day.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import t as student_t
+
+from ..progress import Progress
+from ..text.cache import scores_with_cache
+from ..text.models import model_spec
+from ..text.scoring import SCORED
+from .correlation import CrossCorrelation, cross_correlation
+
+NEGATIVE, POSITIVE = -0.05, 0.05
+FEEDBACK_COLUMNS = ["text", "created_at", "source", "rating", "country", "region", "language",
+                    "user_id", "author", "feedback_id"]
+TRAFFIC_MEASURES = ("dau", "sessions", "active_users", "traffic_sessions")
+SESSION_GAP = pd.Timedelta(minutes=30)
+
+
+def feedback_texts(reviews: pd.DataFrame | None, survey: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per feedback text: all reviews (a blank review is a text that cannot be scored) and
+    the survey's non-blank comments (source "survey"). Columns FEEDBACK_COLUMNS; `language` is the
+    language the data states (e.g. the reviewer's locale), not the detected one."""
+    parts = []
+    if reviews is not None and len(reviews):
+        r = reviews.reindex(columns=FEEDBACK_COLUMNS).copy()
+        r["source"] = r["source"].fillna("reviews")
+        parts.append(r)
+    if survey is not None and len(survey) and "comment" in survey:
+        s = survey[survey["comment"].fillna("").astype(str).str.strip() != ""]
+        s = s.rename(columns={"comment": "text", "submitted_at": "created_at",
+                              "response_id": "feedback_id", "name": "author"})
+        s = s.reindex(columns=FEEDBACK_COLUMNS)
+        s["source"] = "survey"
+        s["rating"] = np.nan  # an NPS score is not a star rating
+        parts.append(s)
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in FEEDBACK_COLUMNS})
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    out["created_at"] = pd.to_datetime(out["created_at"], utc=True)
+    out["rating"] = pd.to_numeric(out["rating"], errors="coerce")
+    return out
+
+
+def score_feedback(feedback: pd.DataFrame, model: str = "textblob",
+                   lexicon: dict[str, float] | None = None, cache: pd.DataFrame | None = None,
+                   progress: Progress | None = None, workers: int | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The feedback with model, detected_language, polarity, subjectivity and status columns added,
+    and the score cache extended by what had to be scored."""
+    spec = model_spec(model, lexicon)
+    scores, cache = scores_with_cache(feedback["text"].tolist(), spec, cache, progress, workers)
+    out = feedback.reset_index(drop=True).copy()
+    out["hash"] = scores["hash"]
+    out["model"] = scores["model"]
+    out["detected_language"] = scores["language"]
+    for col in ("polarity", "subjectivity", "status"):
+        out[col] = scores[col]
+    return out, cache
+
+
+def label(polarity: pd.Series, negative: float = NEGATIVE, positive: float = POSITIVE) -> pd.Series:
+    """"negative" / "neutral" / "positive" per score; <NA> where not scored."""
+    out = pd.Series(pd.NA, index=polarity.index, dtype="string")
+    out[polarity < negative] = "negative"
+    out[polarity > positive] = "positive"
+    out[(polarity >= negative) & (polarity <= positive)] = "neutral"
+    return out
+
+
+def daily_sentiment(scored: pd.DataFrame, negative: float = NEGATIVE,
+                    positive: float = POSITIVE) -> pd.DataFrame:
+    """Per UTC day with scored texts: n, mean polarity, its 95% t-interval (NaN for n = 1),
+    share_negative and share_positive. Index: tz-naive midnight of the day."""
+    ok = scored[(scored["status"] == SCORED) & scored["created_at"].notna()]
+    day = ok["created_at"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    pol = ok["polarity"].astype("float64")
+    g = pol.groupby(day)
+    out = pd.DataFrame({"n": g.size(), "mean": g.mean(), "sd": g.std(ddof=1),
+                        "share_negative": (pol < negative).groupby(day).mean(),
+                        "share_positive": (pol > positive).groupby(day).mean()})
+    half = student_t.ppf(0.975, np.maximum(out["n"] - 1, 1)) * out["sd"] / np.sqrt(out["n"])
+    out["ci_low"], out["ci_high"] = out["mean"] - half, out["mean"] + half
+    out.index.name = "day"
+    return out.drop(columns="sd")[["n", "mean", "ci_low", "ci_high", "share_negative", "share_positive"]]
+
+
+def _session_starts(events: pd.DataFrame) -> pd.Series:
+    """Start time of every session: the export's session id where present, else a new session after
+    30 minutes without an event (docs/metrics.md)."""
+    if "session_id" in events and events["session_id"].notna().any():
+        return events.dropna(subset=["session_id"]).groupby(["user_id", "session_id"])["timestamp"].min()
+    ev = events[["user_id", "timestamp"]].sort_values(["user_id", "timestamp"])
+    new = (ev["user_id"] != ev["user_id"].shift()) | (ev["timestamp"].diff() > SESSION_GAP)
+    return ev.loc[new, "timestamp"]
+
+
+def traffic_series(events: pd.DataFrame | None = None, traffic: pd.DataFrame | None = None,
+                   measure: str = "dau") -> pd.Series:
+    """Daily traffic indexed by tz-naive UTC day: "dau" (distinct users with an event) or "sessions"
+    (session starts) from events; "active_users" or "traffic_sessions" summed over an imported
+    traffic table (GA4...)."""
+    if measure not in TRAFFIC_MEASURES:
+        raise ValueError(f"unknown traffic measure {measure!r}; choose one of {', '.join(TRAFFIC_MEASURES)}")
+    if measure in ("dau", "sessions"):
+        if events is None or events.empty:
+            return pd.Series(dtype="float64", name=measure)
+        if measure == "dau":
+            day = events["timestamp"].dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+            s = events["user_id"].groupby(day).nunique()
+        else:
+            starts = _session_starts(events)
+            s = starts.groupby(starts.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()).size()
+    else:
+        col = "active_users" if measure == "active_users" else "sessions"
+        if traffic is None or traffic.empty or col not in traffic:
+            return pd.Series(dtype="float64", name=measure)
+        d = pd.to_datetime(traffic["date"], utc=True).dt.tz_localize(None).dt.normalize()
+        s = pd.to_numeric(traffic[col], errors="coerce").groupby(d).sum(min_count=1)
+    s = s.astype("float64").rename(measure)
+    s.index.name = "day"
+    return s
+
+
+def sentiment_vs_traffic(daily: pd.DataFrame, traffic: pd.Series, series: str = "share_negative",
+                         method: str = "difference", max_lag: int = 14, min_n: int = 1,
+                         traffic_name: str = "traffic") -> CrossCorrelation:
+    """Cross-correlation of a daily sentiment column (share_negative or mean) with traffic; days with
+    fewer than min_n scored texts are left out."""
+    names = {"share_negative": "negative feedback", "mean": "mean polarity",
+             "share_positive": "positive feedback"}
+    s = daily.loc[daily["n"] >= min_n, series]
+    return cross_correlation(s, traffic, max_lag=max_lag, method=method,
+                             sentiment_name=names.get(series, series), traffic_name=traffic_name)
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else round(float(x), 6)
+
+
+def sentiment_section(reviews: pd.DataFrame | None, survey: pd.DataFrame | None = None,
+                      model: str = "textblob", progress: Progress | None = None,
+                      cache: pd.DataFrame | None = None, workers: int | None = None) -> dict[str, Any]:
+    """The `sentiment` section of `humetrics metrics --json` (docs/cli.md)."""
+    scored, _ = score_feedback(feedback_texts(reviews, survey), model, cache=cache,
+                               progress=progress, workers=workers)
+    is_scored = scored["status"] == SCORED
+    daily = daily_sentiment(scored)
+    return {
+        "model": scored["model"].iloc[0] if len(scored) else model_spec(model).label,
+        "scored": int(is_scored.sum()),
+        "not_scored": int((~is_scored).sum()),
+        "not_scored_by_reason": {str(k): int(v) for k, v in
+                                 scored.loc[~is_scored, "status"].value_counts().items() if v},
+        "mean_polarity": _num(scored.loc[is_scored, "polarity"].mean()) if is_scored.any() else None,
+        "by_day": {d.strftime("%Y-%m-%d"): {"n": int(row["n"]), "mean": _num(row["mean"])}
+                   for d, row in daily.iterrows()},
+    }
