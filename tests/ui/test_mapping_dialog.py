@@ -1,0 +1,82 @@
+"""The mapping dialog, driven through its model and signals (offscreen)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox
+
+from humetrics_desktop.core.io import generic
+from humetrics_desktop.ui.dialogs.mapping_dialog import KEEP, MappingDialog
+
+FIX = Path(__file__).parent.parent / "fixtures" / "generic"
+
+
+@pytest.fixture
+def dialog(qtbot):
+    preview, mapping = generic.preview(FIX / "nps_awkward.csv")
+    dlg = MappingDialog(preview, mapping, "nps_awkward.csv")
+    qtbot.addWidget(dlg)
+    return dlg
+
+
+def ok_button(dlg):
+    return dlg.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_shows_proposal_and_examples(dialog):
+    m = dialog.model
+    assert m.kind == "survey" and dialog.kind_combo.currentData() == "survey"
+    rows = {m.index(r, 0).data(): (m.index(r, 1).data(), m.index(r, 2).data()) for r in range(m.rowCount())}
+    assert rows["score"] == ("9, 11, -1", "score")
+    assert rows["comment"][0].startswith("Great, really great")  # line breaks flattened
+    # 11 rows, less r9 whose field count is wrong (it cannot be shown in the columns)
+    assert dialog.preview_model.rowCount() == 10 and dialog.preview_model.columnCount() == 6
+    assert ok_button(dialog).isEnabled()
+    # every "Maps to" cell has its combo, offering the survey's fields
+    editor = dialog.mapping_view.indexWidget(m.index(0, 2))
+    assert isinstance(editor, QComboBox)
+    assert [editor.itemText(i) for i in range(editor.count())][:3] == [KEEP, "score", "response_id"]
+
+
+def test_changing_a_column_moves_the_field(dialog, qtbot):
+    m = dialog.model
+    with qtbot.waitSignal(m.mapping_changed):
+        m.set_target("comment", "score")  # score now comes from comment; old holder is released
+    assert m.target("comment") == "score" and m.target("score") is None
+    m.set_target("score", None)
+    m.set_target("comment", None)
+    assert m.missing_required() == ["score"]
+    assert not ok_button(dialog).isEnabled() and "score" in dialog.problem.text()
+    assert m.setData(m.index(0, 2), "not-a-field") is False
+
+
+def test_combo_edits_reach_the_model(dialog):
+    m = dialog.model
+    row = [m.index(r, 0).data() for r in range(m.rowCount())].index("user_id")
+    combo = dialog.mapping_view.indexWidget(m.index(row, 2))
+    combo.setCurrentText(KEEP)
+    assert m.target("user_id") is None
+
+
+def test_changing_kind_reproposes_columns(dialog, qtbot):
+    with qtbot.waitSignal(dialog.model.mapping_changed):
+        dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("profiles"))
+    m = dialog.model
+    assert m.kind == "profiles" and m.target("user_id") == "user_id" and m.target("score") is None
+    assert m.target("country") == "country"
+    combo = dialog.mapping_view.indexWidget(m.index(0, 2))
+    assert "signup_at" in [combo.itemText(i) for i in range(combo.count())]
+
+
+def test_accept_emits_the_mapping_which_imports(dialog, qtbot):
+    dialog.model.set_target("comment", None)
+    with qtbot.waitSignal(dialog.mapping_confirmed) as sig:
+        qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+    got = sig.args[0]
+    assert got.kind == "survey" and got.columns["comment"] is None and not got.needs_confirmation
+    res = generic.read(str(FIX / "nps_awkward.csv"), mapping=got)
+    # kept as an extra column, renamed so it is not taken for the validated canonical one
+    assert "comment_raw" in res.table.columns and res.report.valid == 3
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.remember.isChecked()
