@@ -370,8 +370,13 @@ def normalize_country_series(values: pd.Series) -> pd.Series:
 def normalize_region_series(countries: pd.Series, values: pd.Series) -> pd.Series:
     """normalize_region row by row over aligned Series of countries and region values, resolving
     each distinct (country, value) pair once."""
-    c = countries.astype(object).where(countries.notna(), "")
-    v = values.astype(object).where(values.notna(), "")
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([c.to_numpy(), v.to_numpy()]))
-    mapped = [normalize_region(cc or None, vv or None) for cc, vv in uniques]
+    c_codes, c_uniq = pd.factorize(countries.astype(object), use_na_sentinel=True)
+    v_codes, v_uniq = pd.factorize(values.astype(object), use_na_sentinel=True)
+    # one integer per (country, value) pair; -1 (missing) shifted to 0
+    pair = (c_codes.astype(np.int64) + 1) * (len(v_uniq) + 1) + (v_codes + 1)
+    codes, pairs = pd.factorize(pair)
+    c_of = np.append([None], np.asarray(c_uniq, dtype=object))
+    v_of = np.append([None], np.asarray(v_uniq, dtype=object))
+    mapped = [normalize_region(c_of[p // (len(v_uniq) + 1)], v_of[p % (len(v_uniq) + 1)])
+              for p in pairs]
     return _expand(mapped, codes, values.index, values.name)
