@@ -11,8 +11,8 @@ Interval per lag: Fisher z with an effective sample size from Bartlett's formula
 interval when both series are autocorrelated (differencing itself makes them so):
   Var(r_k) ~ (1/n) (1 + 2 sum_j rho_a(j) rho_b(j)),  n_eff = n / that factor (factor >= 1),
   r_k +- in z space: atanh(r_k) +- z_(1-alpha/2) / sqrt(n_eff - 3).
-A lag is called significant only when its interval at the Bonferroni level alpha / (number of lags)
-excludes 0: looking at 29 lags at 5% each would otherwise find a "tie" in pure noise most of the time.
+A lag is called significant only when its p-value times the number of lags (Bonferroni) is below
+alpha: looking at 29 lags at 5% each would otherwise find a "tie" in pure noise most of the time.
 """
 from __future__ import annotations
 
@@ -26,11 +26,12 @@ from scipy.stats import norm
 METHODS = ("difference", "detrend")
 MIN_DAYS = 60  # below this the interval is too wide to say anything; we warn
 _MIN_PAIRS = 10
+LAG_COLUMNS = ["lag", "r", "ci_low", "ci_high", "n", "p", "p_adjusted", "significant"]
 
 
 @dataclass
 class CrossCorrelation:
-    lags: pd.DataFrame          # lag, r, ci_low, ci_high, n, significant
+    lags: pd.DataFrame          # LAG_COLUMNS: p_adjusted = p x number of lags (Bonferroni)
     best: dict | None           # the strongest significant lag (a row of `lags`), or None
     n_days: int                 # days on which both series have a value
     method: str
@@ -75,6 +76,13 @@ def _interval(r: float, n_eff: float, level: float) -> tuple[float, float]:
     return math.tanh(z - half), math.tanh(z + half)
 
 
+def _p_value(r: float, n_eff: float) -> float:
+    """Two-sided p of r under no correlation, in Fisher z space with the effective sample size."""
+    if not math.isfinite(r) or n_eff <= 3:
+        return math.nan
+    return float(2.0 * norm.sf(abs(math.atanh(max(-0.999999, min(0.999999, r)))) * math.sqrt(n_eff - 3)))
+
+
 def cross_correlation(sentiment: pd.Series, traffic: pd.Series, max_lag: int = 14,
                       method: str = "difference", alpha: float = 0.05, min_days: int = MIN_DAYS,
                       sentiment_name: str = "negative feedback", traffic_name: str = "traffic"
@@ -94,7 +102,6 @@ def cross_correlation(sentiment: pd.Series, traffic: pd.Series, max_lag: int = 1
         y = _stationary(b.reindex(days), method).to_numpy()
         m = max(1, min(max_lag, n_days // 4))
         factor = max(1.0, 1.0 + 2.0 * float(np.sum(_acf(x, m) * _acf(y, m))))
-        strict = 1.0 - alpha / len(lags)
         for k in lags:
             xa, yb = (x[:len(x) - k], y[k:]) if k >= 0 else (x[-k:], y[:len(y) + k])
             ok = np.isfinite(xa) & np.isfinite(yb)
@@ -103,10 +110,11 @@ def cross_correlation(sentiment: pd.Series, traffic: pd.Series, max_lag: int = 1
             if n >= _MIN_PAIRS and np.std(xa[ok]) > 0 and np.std(yb[ok]) > 0:
                 r = float(np.corrcoef(xa[ok], yb[ok])[0, 1])
             lo, hi = _interval(r, n / factor, 1.0 - alpha)
-            slo, shi = _interval(r, n / factor, strict)
-            rows.append({"lag": k, "r": r, "ci_low": lo, "ci_high": hi, "n": n,
-                         "significant": bool(math.isfinite(slo) and (slo > 0 or shi < 0))})
-    table = pd.DataFrame(rows, columns=["lag", "r", "ci_low", "ci_high", "n", "significant"])
+            p = _p_value(r, n / factor)
+            rows.append({"lag": k, "r": r, "ci_low": lo, "ci_high": hi, "n": n, "p": p,
+                         "p_adjusted": min(1.0, p * len(lags)),
+                         "significant": bool(p * len(lags) < alpha)})
+    table = pd.DataFrame(rows, columns=LAG_COLUMNS)
     sig = table[table["significant"]]
     best = None
     if not sig.empty:

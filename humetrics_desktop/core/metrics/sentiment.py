@@ -164,3 +164,83 @@ def sentiment_section(reviews: pd.DataFrame | None, survey: pd.DataFrame | None 
         "by_day": {d.strftime("%Y-%m-%d"): {"n": int(row["n"]), "mean": _num(row["mean"])}
                    for d, row in daily.iterrows()},
     }
+
+
+# ---- the whole view, for the window and for findings ------------------------------------------------
+
+DEFAULTS: dict[str, Any] = {
+    "sentiment_model": "textblob", "sentiment_lexicon": None, "sentiment_negative": NEGATIVE,
+    "sentiment_positive": POSITIVE, "sentiment_traffic": "auto", "sentiment_series": "share_negative",
+    "sentiment_method": "difference", "sentiment_max_lag": 14, "sentiment_min_n": 1,
+}
+_TRAFFIC_NAMES = {"dau": "daily active users", "sessions": "sessions",
+                  "active_users": "active users (traffic export)",
+                  "traffic_sessions": "sessions (traffic export)"}
+
+
+def default_traffic(ws: Any, measure: str = "auto") -> tuple[pd.Series, str]:
+    """The traffic series and its name: an imported traffic table's active users when there is one
+    ("auto"), else DAU from the events."""
+    traffic, events = ws.table("traffic"), ws.table("events")
+    if measure == "auto":
+        has_traffic = traffic is not None and not traffic.empty and "active_users" in traffic
+        measure = "active_users" if has_traffic else "dau"
+    return traffic_series(events, traffic, measure), _TRAFFIC_NAMES[measure]
+
+
+def sentiment_overview(ws: Any, settings: dict[str, Any] | None = None,
+                       progress: Progress | None = None) -> dict[str, Any]:
+    """Everything the Sentiment view shows, computed from a (filtered) workspace; scores come from
+    and go to ws.cache["sentiment"]. Keys: model, feedback (scored rows with a `sentiment` label),
+    daily, traffic, traffic_name, correlation, terms, counts, settings."""
+    from ..text.cache import CACHE_KEY
+    from ..text.models import load_lexicon
+    from ..text.terms import distinguishing_terms
+
+    cfg = {**DEFAULTS, **{k: v for k, v in (settings or {}).items() if k in DEFAULTS}}
+    progress = progress or Progress()
+    lexicon = load_lexicon(cfg["sentiment_lexicon"]) if cfg["sentiment_lexicon"] else None
+    feedback = feedback_texts(ws.table("reviews"), ws.table("survey"))
+    scored, cache = score_feedback(feedback, cfg["sentiment_model"], lexicon, ws.cache.get(CACHE_KEY),
+                                   progress.sub(0.0, 0.85))
+    ws.cache[CACHE_KEY] = cache
+    neg, pos = cfg["sentiment_negative"], cfg["sentiment_positive"]
+    scored["sentiment"] = label(scored["polarity"], neg, pos)
+    progress.set(0.88, "Daily sentiment and traffic")
+    daily = daily_sentiment(scored, neg, pos)
+    traffic, traffic_name = default_traffic(ws, cfg["sentiment_traffic"])
+    corr = sentiment_vs_traffic(daily, traffic, cfg["sentiment_series"], cfg["sentiment_method"],
+                                int(cfg["sentiment_max_lag"]), int(cfg["sentiment_min_n"]), traffic_name)
+    progress.set(0.93, "Distinguishing terms")
+    terms = distinguishing_terms(scored, scored["sentiment"])
+    status = scored["status"].astype(str)
+    progress.set(1.0, "Sentiment ready")
+    return {
+        "model": model_spec(cfg["sentiment_model"], lexicon).label,
+        "feedback": scored, "daily": daily, "traffic": traffic, "traffic_name": traffic_name,
+        "correlation": corr, "terms": terms, "settings": cfg,
+        "counts": {"texts": len(scored), "scored": int((status == SCORED).sum()),
+                   "not_scored": int((status != SCORED).sum()),
+                   "by_status": status.value_counts().to_dict()},
+    }
+
+
+def traffic_link(ws: Any, settings: dict[str, Any] | None = None,
+                 progress: Progress | None = None) -> dict[str, Any] | None:
+    """The sentiment-traffic tie in plain terms, for findings: sentence, evidence, significant, lag,
+    r, ci95, p_value (Bonferroni-adjusted), days, warning. None without feedback or traffic."""
+    feedback_present = any(ws.table(k) is not None and not ws.table(k).empty for k in ("reviews", "survey"))
+    if not feedback_present:
+        return None
+    view = sentiment_overview(ws, settings, progress)
+    corr: CrossCorrelation = view["correlation"]
+    if corr.lags.empty or corr.lags["r"].isna().all():
+        return None
+    best = corr.best
+    row = best if best is not None else corr.lags.loc[corr.lags["r"].abs().idxmax()].to_dict()
+    evidence = (f"Cross-correlation of the {corr.method}d daily series at lags "
+                f"{int(corr.lags['lag'].min()):+d}..{int(corr.lags['lag'].max()):+d} days; "
+                f"{view['model']}; p = {row['p_adjusted']:.2g} after allowing for {len(corr.lags)} lags.")
+    return {"sentence": corr.sentence, "evidence": evidence, "significant": best is not None,
+            "lag": int(row["lag"]), "r": float(row["r"]), "ci95": [float(row["ci_low"]), float(row["ci_high"])],
+            "p_value": float(row["p_adjusted"]), "days": corr.n_days, "warning": corr.warning}
