@@ -205,3 +205,12 @@ def test_rows_without_user_or_time_are_counted_not_used():
     assert act.rejected == 2
     with pytest.raises(ValueError, match="missing column 'event'"):
         build_activity(ev.drop(columns="event"))
+
+
+def test_interleaved_session_ids_are_grouped_by_id():
+    t = pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:05", "2024-01-01 10:20", "2024-01-01 12:00"], utc=True)
+    ev = pd.DataFrame({"user_id": ["x", "x", "x", "y"], "timestamp": t, "event": "open",
+                       "session_id": ["A", "B", "A", None]})
+    st = session_stats(build_activity(ev)).iloc[0]
+    # A spans 10:00-10:20 (1200 s), B one event (0 s), y's event without an id is a session of its own
+    assert st["sessions"] == 3 and st["mean_length_s"] == pytest.approx(400.0)

@@ -29,7 +29,7 @@ class Activity:
     """Integer-coded activity. `uid` codes index `user_ids`; `ev` codes index `event_names`.
 
     user_day: uid, day, n (events), dur (seconds, NaN where the export has no durations); sorted by uid, day.
-    user_day_event: uid, day, ev, n; sorted by ev, uid, day.
+    user_day_event: uid, day, ev (distinct rows); sorted by ev, uid, day.
     sessions: uid, day (of the first event), length_s, n.
     first_day / cohort_day: per uid, the first event day over the whole export (filters never move it)
     and the cohort day (signup where profiles give it, else the first event day).
@@ -112,6 +112,7 @@ def _seconds(ts: pd.Series) -> np.ndarray:
 
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Dense integer codes and the distinct values they index (values must not be missing)."""
     arr = pa.array(col.astype("string") if col.dtype == object else col)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
@@ -137,45 +138,49 @@ def build_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
     ev_df = events if ok.all() else events.loc[ok]
     sec = sec[ok]
     uid, user_ids = _codes(ev_df["user_id"])
-    progress.set(0.2)
+    progress.set(0.25)
     ev, event_names = _codes(ev_df["event"])
-    uid = uid.astype(np.int64)
     n = len(uid)
 
     progress.set(0.3, "Sorting events by user and time")
+    # one sort on a single int64 key (user code, seconds since the first event) orders everything
     s0 = int(sec.min()) if n else 0
-    order = pl.Series((uid << 32) | (sec - s0)).arg_sort().to_numpy()
-    uid, sec, ev = uid[order], sec[order], ev[order].astype(np.int32)
+    key = (uid.astype(np.int64) << 32) | (sec - s0)
+    del uid, sec
+    order = pl.Series(key).arg_sort().to_numpy()
+    key = key[order]
+    uid = (key >> 32).astype(np.int32)
+    sec = (key & 0xFFFFFFFF) + s0
+    del key
+    ev = ev[order]
     day = (sec // 86400).astype(np.int32)
-    dur = None
-    if "duration_s" in ev_df.columns and ev_df["duration_s"].notna().any():
-        dur = pd.to_numeric(ev_df["duration_s"], errors="coerce").to_numpy(dtype=np.float64)[order]
 
     progress.set(0.55, "Days per user")
     ud_start = run_starts(uid, day)
     idx = np.flatnonzero(ud_start)
-    user_day = {"uid": uid[idx].astype(np.int32), "day": day[idx],
-                "n": np.diff(np.append(idx, n)).astype(np.int32)}
-    if dur is not None:
+    user_day = {"uid": uid[idx], "day": day[idx], "n": np.diff(np.append(idx, n)).astype(np.int32)}
+    has_duration = "duration_s" in ev_df.columns and bool(ev_df["duration_s"].notna().any())
+    if has_duration:
+        dur = pd.to_numeric(ev_df["duration_s"], errors="coerce").to_numpy(dtype=np.float64)[order]
         # a day's time spent is the sum of its known durations; NaN only if none is known
-        known = np.where(np.isnan(dur), 0.0, dur)
-        has = np.add.reduceat((~np.isnan(dur)).astype(np.int32), idx) if n else np.zeros(0, np.int32)
-        tot = np.add.reduceat(known, idx) if n else np.zeros(0)
+        has = np.add.reduceat((~np.isnan(dur)).astype(np.int32), idx)
+        tot = np.add.reduceat(np.where(np.isnan(dur), 0.0, dur), idx)
         user_day["dur"] = np.where(has > 0, tot, np.nan)
-    ud = pl.DataFrame(user_day)
 
     progress.set(0.65, "Features per user and day")
-    # runs are numbered in (uid, day) order, so sorting by (event, run) gives (event, uid, day) order
-    run = np.cumsum(ud_start) - 1
-    n_runs = len(idx)
-    ude = pl.DataFrame({"k": ev * n_runs + run}).group_by("k").agg(n=pl.len()).sort("k")
-    k = ude["k"].to_numpy()
-    r = k % max(n_runs, 1)
-    ude = pl.DataFrame({"uid": user_day["uid"][r], "day": user_day["day"][r],
-                        "ev": (k // max(n_runs, 1)).astype(np.int32), "n": ude["n"].cast(pl.Int32)})
+    ude = _user_day_events(ev, idx, user_day["uid"], user_day["day"], len(event_names))
+    del ev
 
     progress.set(0.8, "Sessions")
-    sessions = _sessions(ev_df, order, uid, sec, day)
+    has_ids = "session_id" in ev_df.columns and bool(ev_df["session_id"].notna().any())
+    sid = None
+    if has_ids:
+        # 64-bit hashes tell ids apart far faster than coding millions of distinct strings
+        ids = pl.from_arrow(pa.array(ev_df["session_id"].astype("string")
+                                     if ev_df["session_id"].dtype == object else ev_df["session_id"]))
+        sid = (ids.hash().to_numpy()[order], ids.is_not_null().to_numpy()[order])
+    del order
+    sessions = _sessions(uid, sec, day, sid)
 
     # user_day is sorted by (uid, day): a user's first row holds the first day
     first = np.full(len(user_ids), np.iinfo(np.int32).max, dtype=np.int32)
@@ -184,35 +189,56 @@ def build_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
     cohort = _cohort_days(first, user_ids, profiles)
     progress.set(1.0)
     days = user_day["day"]
-    return Activity(user_ids=user_ids, event_names=tuple(event_names.to_pylist()), user_day=ud,
+    return Activity(user_ids=user_ids, event_names=tuple(event_names.to_pylist()), user_day=pl.DataFrame(user_day),
                     user_day_event=ude, sessions=sessions, first_day=first, cohort_day=cohort,
-                    has_duration=dur is not None, start_day=int(days.min()) if n else 0,
-                    end_day=int(days.max()) if n else -1, rejected=rejected,
-                    has_session_ids="session_id" in ev_df.columns and bool(ev_df["session_id"].notna().any()))
+                    has_duration=has_duration, start_day=int(days.min()) if n else 0,
+                    end_day=int(days.max()) if n else -1, rejected=rejected, has_session_ids=has_ids)
 
 
-def _sessions(ev_df: pd.DataFrame, order: np.ndarray, uid: np.ndarray, sec: np.ndarray,
-              day: np.ndarray) -> pl.DataFrame:
-    """The export's session id where a row has one, else a new session after 30 minutes without an
-    event. Rows arrive sorted by (user, time)."""
-    gap_start = run_starts(uid)
-    gap_start[1:] |= np.diff(sec) > SESSION_GAP_S
-    if "session_id" in ev_df.columns and ev_df["session_id"].notna().any():
-        has = ev_df["session_id"].notna().to_numpy()[order]
-        codes, _ = _codes(ev_df["session_id"].astype("string").fillna(""))
-        # ids may repeat across users, so a session is (user, id); negative keys keep ids apart
-        # from the gap-rule session numbers of rows without an id
-        key = np.where(has, -1 - codes[order].astype(np.int64), np.cumsum(gap_start))
-        df = pl.DataFrame({"uid": uid.astype(np.int32), "key": key, "sec": sec, "day": day})
-        return (df.group_by("uid", "key")
-                .agg(day=pl.col("day").min(), length_s=pl.col("sec").max() - pl.col("sec").min(),
-                     n=pl.len().cast(pl.Int32))
-                .select("uid", "day", "length_s", "n"))
-    # gap-rule sessions are runs of the (user, time) order: no hashing needed
-    first = np.flatnonzero(gap_start)
+def _user_day_events(ev: np.ndarray, idx: np.ndarray, ud_uid: np.ndarray, ud_day: np.ndarray,
+                     n_events: int) -> pl.DataFrame:
+    """Distinct (uid, day, event) rows sorted by (event, uid, day). `idx` starts each (uid, day) run of
+    the event codes `ev`, which are in (uid, day) order."""
+    if n_events <= 64:
+        # OR one bit per event over each run, then list each event's runs: already in (uid, day) order
+        bits = np.bitwise_or.reduceat(np.left_shift(np.uint64(1), ev.astype(np.uint64)), idx) \
+            if len(idx) else np.zeros(0, np.uint64)
+        runs = [np.flatnonzero(bits & np.uint64(1 << e)) for e in range(n_events)]
+        r = np.concatenate(runs) if runs else np.zeros(0, np.int64)
+        codes = np.repeat(np.arange(n_events, dtype=np.int32), [len(x) for x in runs])
+    else:
+        # runs are numbered in (uid, day) order, so sorting by (event, run) gives (event, uid, day)
+        run = np.repeat(np.arange(len(idx), dtype=np.int64), np.diff(np.append(idx, len(ev))))
+        k = pl.Series(ev.astype(np.int64) * max(len(idx), 1) + run).unique().sort().to_numpy()
+        r, codes = k % max(len(idx), 1), (k // max(len(idx), 1)).astype(np.int32)
+    return pl.DataFrame({"uid": ud_uid[r], "day": ud_day[r], "ev": codes})
+
+
+def _sessions(uid: np.ndarray, sec: np.ndarray, day: np.ndarray,
+              sid: tuple[np.ndarray, np.ndarray] | None) -> pl.DataFrame:
+    """The export's session id where a row has one (`sid`: id hashes and a has-id mask), else a new
+    session after 30 minutes without an event. Rows are sorted by (user, time), so sessions are
+    runs of rows, merged where a user's ids interleave."""
+    start = run_starts(uid)
+    gap = np.zeros(len(uid), dtype=bool)
+    gap[1:] = np.diff(sec) > SESSION_GAP_S
+    if sid is None:
+        start |= gap
+    else:
+        h, has = sid
+        h = np.where(has, h, np.uint64(0))
+        start[1:] |= (h[1:] != h[:-1]) | (has[1:] != has[:-1]) | (~has[1:] & gap[1:])
+    first = np.flatnonzero(start)
     last = np.append(first[1:], len(uid))[:len(first)] - 1
-    return pl.DataFrame({"uid": uid[first].astype(np.int32), "day": day[first],
-                         "length_s": sec[last] - sec[first], "n": (last - first + 1).astype(np.int32)})
+    runs = pl.DataFrame({"uid": uid[first], "day": day[first], "t0": sec[first], "t1": sec[last],
+                         "n": (last - first + 1).astype(np.int32)})
+    if sid is not None:
+        # a user's id may recur after another one (two devices): merge the runs of each (user, id);
+        # runs without an id keep their own number
+        runs = (runs.with_columns(h=pl.Series(h[first]), g=pl.Series(np.where(has[first], 0, np.arange(len(first)))))
+                .group_by("uid", "h", "g")
+                .agg(day=pl.col("day").min(), t0=pl.col("t0").min(), t1=pl.col("t1").max(), n=pl.col("n").sum()))
+    return runs.select("uid", "day", length_s=pl.col("t1") - pl.col("t0"), n="n")
 
 
 def _cohort_days(first: np.ndarray, user_ids: pa.Array, profiles: pd.DataFrame | None) -> np.ndarray:
