@@ -54,7 +54,8 @@ COUNTRY_ALIASES: dict[str, str] = {
     "Reunion": "RE", "Curacao": "CW", "Sao Tome and Principe": "ST", "Aland": "AX",
     "Aland Islands": "AX", "Cocos [Keeling] Islands": "CC", "Svalbard and Jan Mayen": "SJ",
     "Bonaire, Sint Eustatius, and Saba": "BQ", "Caribbean Netherlands": "BQ",
-    "Heard Island and McDonald Islands": "HM", "Pitcairn Islands": "PN",
+    "Heard Island and McDonald Islands": "HM", "Heard & McDonald Islands": "HM",
+    "Palestinian Territory": "PS", "Mainland China": "CN", "Pitcairn Islands": "PN",
     "South Georgia and South Sandwich Islands": "GS", "Eswatini": "SZ", "Cabo Verde": "CV",
     "Timor-Leste": "TL", "Myanmar": "MM", "Slovak Republic": "SK", "Kyrgyz Republic": "KG",
     # everyday local names the ISO translations lack
@@ -68,7 +69,13 @@ COUNTRY_ALIASES: dict[str, str] = {
 # that neither ISO's local names nor pycountry's English catalogue give.
 REGION_ALIASES: dict[str, dict[str, str]] = {
     "GB": {"Scotland": "GB-SCT", "Wales": "GB-WLS", "Northern Ireland": "GB-NIR",
-           "England": "GB-ENG"},
+           "England": "GB-ENG", "Greater London": "GB-ENG"},
+    "FR": {"Brittany": "FR-BRE", "Normandy": "FR-NOR", "Corsica": "FR-20R"},
+    "IN": {"National Capital Territory of Delhi": "IN-DL"},
+    "AR": {"Buenos Aires F.D.": "AR-C"},
+    "CO": {"Bogota D.C.": "CO-DC"},
+    "CL": {"Santiago Metropolitan": "CL-RM"},
+    "IL": {"Jerusalem": "IL-JM"},
     "US": {"Washington, D.C.": "US-DC", "Washington DC": "US-DC", "D.C.": "US-DC"},
     "MX": {"Mexico City": "MX-CMX", "CDMX": "MX-CMX", "Distrito Federal": "MX-CMX"},
     "DE": {"North Rhine-Westphalia": "DE-NW", "Lower Saxony": "DE-NI", "Saxony": "DE-SN",
@@ -211,7 +218,17 @@ class _Index:
             return hit
         stripped = _strip_type(key)
         if stripped:
-            return self._pick(self.exact.get(stripped)) or self._pick(self.loose.get(_loose(stripped)))
+            hit = self._pick(self.exact.get(stripped)) or self._pick(self.loose.get(_loose(stripped)))
+            if hit:
+                return hit
+        # "Myanmar (Burma)", "Macedonia (FYROM)": the name outside the brackets, then inside
+        variants = _variants(value)
+        for variant, weak in variants[1:]:
+            if not weak and variant != value:
+                key = _fold(variant)
+                hit = self._pick(self.exact.get(key)) or self._pick(self.loose.get(_loose(key)))
+                if hit:
+                    return hit
         return None
 
 

@@ -5,7 +5,7 @@ text, hidden fields by their names, then "Response Type", "Start Date (UTC)", "S
 "Submit Date (UTC)", "Network ID" and "Tags" (older exports lack Response Type and Stage Date).
 
 Quirks handled:
-- Partial responses ("Response Type" = partial, or no Submit Date in older exports) never reached
+- Partial responses ("Response Type" partial or started, or no Submit Date) never reached
   the end of the form; like Typeform's own results they are excluded, counted as
   "partial response (not submitted)".
 - The NPS (Opinion Scale 0-10 / Net Promoter Score) question is the one whose title asks about
@@ -62,7 +62,8 @@ def read(path: str, progress: Progress) -> ImportResult:
                           f"{len(rec)} of {n}")
             continue
         kind = (get(rec, rtype) or "").strip().casefold()
-        if kind == "partial" or (rtype is None and not (get(rec, submit) or "").strip()):
+        # only a submitted response is complete ("partial" and "started" ones never reached the end)
+        if kind in ("partial", "started") or not (get(rec, submit) or "").strip():
             report.reject(line, header[rtype] if rtype is not None else header[submit],
                           "partial response (not submitted)")
             continue
