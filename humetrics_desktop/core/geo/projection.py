@@ -37,11 +37,14 @@ def focus_bounds(gdf: gpd.GeoDataFrame, factor: float = 1.5) -> tuple[float, flo
     parts = shapely.get_parts(gdf.geometry.values)
     if not len(parts):
         return (0.0, 0.0, 1.0, 1.0)
-    main = parts[int(np.argmax(shapely.area(parts)))]
-    x0, y0, x1, y1 = main.bounds
+    b = shapely.bounds(parts)
+    x0, y0, x1, y1 = b[int(np.argmax(shapely.area(parts)))]
     reach = factor * max(x1 - x0, y1 - y0)
-    near = parts[shapely.distance(parts, main) <= reach]
-    return tuple(float(v) for v in shapely.total_bounds(near))
+    # distance between bounding boxes: cheap, and close enough to pick the nearby islands
+    dx = np.maximum(0, np.maximum(b[:, 0] - x1, x0 - b[:, 2]))
+    dy = np.maximum(0, np.maximum(b[:, 1] - y1, y0 - b[:, 3]))
+    near = b[np.hypot(dx, dy) <= reach]
+    return (float(near[:, 0].min()), float(near[:, 1].min()), float(near[:, 2].max()), float(near[:, 3].max()))
 
 
 @lru_cache(maxsize=1)

@@ -9,13 +9,14 @@ mean DAU / MAU over the period's last 30 days (at most the period's length).
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from ..filters import Filter, apply_filter
+from ..filters import Filter, apply_filter, selected_users
 from ..geo import boundaries
 from ..geo.layers import region_population
 from ..geo.matching import match_countries, match_regions, unmatched
@@ -59,6 +60,37 @@ DERIVED = {
 # ------------------------------------------------------------------------------------------ people
 def _no_dates(flt: Filter | None) -> Filter:
     return replace(flt, start=None, end=None) if flt is not None else Filter()
+
+
+_PEOPLE: list = []  # [(weakref to profiles, weakref to events, people table)]
+
+
+def selected_people(ws: Workspace, flt: Filter | None) -> pd.DataFrame:
+    """people() of the whole workspace (built once per pair of tables), restricted to those the
+    filter's places and segments keep (its dates never remove a person)."""
+    profiles, events = ws.table("profiles"), ws.table("events")
+    cached = _PEOPLE[0] if _PEOPLE else None
+    if cached and cached[0]() is profiles and cached[1]() is events:
+        pp = cached[2]
+    else:
+        pp = people(ws)
+        _PEOPLE[:] = [(_ref(profiles), _ref(events), pp)]
+    if flt is None or not (flt.countries or flt.regions or flt.segments):
+        return pp
+    ids = selected_users(ws, _no_dates(flt))
+    if ids is not None:
+        return pp[pp["user_id"].isin(pd.Index(ids).astype(str))].reset_index(drop=True)
+    # no profiles: people are placed by their events' place columns
+    keep = pd.Series(True, index=pp.index)
+    if flt.countries:
+        keep &= match_countries(pp["country"]).isin(flt.countries)
+    if flt.regions:
+        keep &= pp["region"].isin(flt.regions)
+    return pp[keep].reset_index(drop=True)
+
+
+def _ref(table: pd.DataFrame | None):
+    return weakref.ref(table) if table is not None else (lambda: None)
 
 
 def people(ws: Workspace) -> pd.DataFrame:
@@ -129,23 +161,39 @@ def place_keys(pp: pd.DataFrame, level: str, country: str | None = None) -> pd.S
 
 
 # ------------------------------------------------------------------------------------- per place
-def _activity_counts(ws: Workspace, users: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp) -> pd.DataFrame:
-    """Per key: active users in [lo, hi) and stickiness over the last 30 days of it."""
+def _activity(ws: Workspace):
+    """The shared pre-aggregated activity of the whole events table (core.metrics.activity)."""
     events = ws.table("events")
     if events is None or events.empty:
+        return None
+    from .activity import cached_activity
+    return cached_activity(events, ws.table("profiles"))
+
+
+def _activity_counts(ws: Workspace, users: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp) -> pd.DataFrame:
+    """Per key: active users in [lo, hi), and stickiness = mean DAU / MAU over its last 30 days."""
+    act = _activity(ws)
+    if act is None or act.user_day.height == 0 or users.empty:
         return pd.DataFrame(columns=["active_users", "stickiness"], dtype="float64")
-    t = pd.to_datetime(events["timestamp"], utc=True, errors="coerce")
-    inside = (t >= lo) & (t < hi) & events["user_id"].notna()
-    ev = pd.DataFrame({"key": events.loc[inside, "user_id"].astype(str).map(users).to_numpy(),
-                       "user": events.loc[inside, "user_id"].astype(str).to_numpy(),
-                       "day": t[inside].dt.floor("D").to_numpy()}).dropna(subset=["key"])
-    active = ev.groupby("key")["user"].nunique()
-    days = max(1, min(30, (hi - lo).days))
-    recent = ev[ev["day"] >= hi - pd.Timedelta(days=days)]
-    user_days = recent.drop_duplicates(["user", "day"]).groupby("key").size()
-    mau = recent.groupby("key")["user"].nunique()
-    stick = (user_days / days) / mau
-    return pd.DataFrame({"active_users": active, "stickiness": stick})
+    from .activity import epoch_day
+    codes, names = act.segment_codes(users, unknown="\0")
+    uid, day = act.user_day["uid"].to_numpy(), act.user_day["day"].to_numpy()
+    lo_d, hi_d = epoch_day(lo), epoch_day(hi)
+    days = max(1, min(30, hi_d - lo_d))
+    n = len(names)
+
+    def distinct_users(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[np.unique(uid[mask])], minlength=n)
+
+    inside = (day >= lo_d) & (day < hi_d)
+    recent = (day >= hi_d - days) & (day < hi_d)
+    active = distinct_users(inside)
+    mau = distinct_users(recent)
+    user_days = np.bincount(codes[uid[recent]], minlength=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stick = np.where(mau > 0, user_days / days / mau, np.nan)
+    out = pd.DataFrame({"active_users": active.astype("float64"), "stickiness": stick}, index=names)
+    return out.drop(index="\0", errors="ignore")
 
 
 def _response_keys(survey: pd.DataFrame, users: pd.Series, level: str, country: str | None) -> pd.Series:
@@ -233,7 +281,7 @@ def place_table(ws: Workspace, flt: Filter | None = None, level: str = "country"
     table has the counts, the measures, population and a boolean `suppressed_<count>` per count."""
     progress = progress or Progress()
     progress.set(0.05, "Placing people")
-    pp = people(apply_filter(ws, _no_dates(flt)))
+    pp = selected_people(ws, flt)
     lo, hi = period(ws, flt, pp["started"])
     keys = place_keys(pp, level, country)
     placed = pp.assign(key=keys)
@@ -253,7 +301,7 @@ def place_table(ws: Workspace, flt: Filter | None = None, level: str = "country"
     progress.set(0.3, "Activity by place")
     users = placed.set_index("user_id")["key"]
     users = users[~users.index.duplicated()]
-    table = table.join(_activity_counts(ws if not flt else apply_filter(ws, _no_dates(flt)), users, lo, hi), how="outer")
+    table = table.join(_activity_counts(ws, users, lo, hi), how="outer")
     progress.set(0.6, "NPS by place")
     table = table.join(_nps_by_key(apply_filter(ws, _no_dates(flt)), users, lo, hi, level, country), how="outer")
     table = table.join(_sentiment_by_key(apply_filter(ws, flt or Filter()), users, level, country), how="outer")
@@ -293,22 +341,23 @@ def growth_by_month(ws: Workspace, flt: Filter | None = None, level: str = "coun
     """New users per month and place in the period, and users at each month's end: columns month
     (YYYY-MM), key, new_users, users; suppressed cells are NaN and flagged in suppressed_new /
     suppressed_users (complementary within a month, since the month's total is shown)."""
-    pp = people(apply_filter(ws, _no_dates(flt)))
+    pp = selected_people(ws, flt)
     lo, hi = period(ws, flt, pp["started"])
     placed = pp.assign(key=place_keys(pp, level, country)).dropna(subset=["key", "started"])
+    placed = placed[placed["started"] < hi]
     months = pd.period_range(lo.tz_convert(None), (hi - pd.Timedelta(days=1)).tz_convert(None), freq="M")
-    naive_lo, naive_hi = lo.tz_convert(None), hi.tz_convert(None)
-    starts = np.array([max(naive_lo, m.start_time) for m in months], dtype="datetime64[ns]")
-    ends = np.array([min(naive_hi, (m + 1).start_time) for m in months], dtype="datetime64[ns]")
-    rows = []
-    for key, grp in placed.groupby("key"):
-        s = np.sort(grp["started"].dt.tz_convert(None).to_numpy().astype("datetime64[ns]"))
-        users = np.searchsorted(s, ends, side="left")
-        new = users - np.searchsorted(s, starts, side="left")
-        rows.append(pd.DataFrame({"month": months.astype(str), "key": key,
-                                  "new_users": new.astype("float64"), "users": users.astype("float64")}))
-    out = (pd.concat(rows, ignore_index=True) if rows else
-           pd.DataFrame({"month": [], "key": [], "new_users": [], "users": []}))
+    key_codes, keys = pd.factorize(placed["key"], sort=True)
+    # month slot per person: 0 = before the period, 1..n = its month
+    slot = np.where(placed["started"] < lo, 0,
+                    placed["started"].dt.tz_convert(None).dt.to_period("M").map(
+                        {m: i + 1 for i, m in enumerate(months)}).fillna(0).astype(int))
+    n_m = len(months)
+    cube = np.bincount(key_codes * (n_m + 1) + slot, minlength=len(keys) * (n_m + 1)).reshape(len(keys), n_m + 1)
+    users = np.cumsum(cube, axis=1)[:, 1:]
+    out = pd.DataFrame({"month": np.tile(months.astype(str), len(keys)),
+                        "key": np.repeat(np.asarray(keys, dtype=object), n_m),
+                        "new_users": cube[:, 1:].ravel().astype("float64"),
+                        "users": users.ravel().astype("float64")})
     mask_new = suppressed_mask(out["new_users"], k, out["month"])
     mask_users = suppressed_mask(out["users"], k, out["month"])
     out["new_users"] = out["new_users"].where(~mask_new)
@@ -338,14 +387,14 @@ def split_by_place_label(ws: Workspace, flt: Filter | None, label_of: Callable[[
     adjusted-Wald interval from the NPS core; sentiment is the mean cached polarity with a normal
     interval. Groups with fewer than k people (or responses, texts) show no figure."""
     fws = apply_filter(ws, _no_dates(flt))
-    pp = people(fws)
+    pp = selected_people(ws, flt)
     lo, hi = period(ws, flt, pp["started"])
     pp = pp[pp["started"].isna() | (pp["started"] < hi)]
     groups = label_of(pp).fillna("(no data)")
     user_group = pd.Series(groups.to_numpy(), index=pp["user_id"].to_numpy())
     user_group = user_group[~user_group.index.duplicated()]
     table = pd.DataFrame({"users": user_group.groupby(user_group.to_numpy()).size().astype("float64")})
-    table = table.join(_engagement_by_group(fws, user_group, lo, hi), how="left")
+    table = table.join(_engagement_by_group(ws, user_group, lo, hi), how="left")
     survey = fws.table("survey")
     if survey is not None and not survey.empty:
         if "submitted_at" in survey.columns:
@@ -388,23 +437,19 @@ def _labels_for_rows(rows: pd.DataFrame, user_group: pd.Series, label_of) -> pd.
 
 
 def _engagement_by_group(ws: Workspace, user_group: pd.Series, lo, hi) -> pd.DataFrame:
-    events = ws.table("events")
+    """MAU at the period's end, its share of the group's users (Wilson interval) and mean
+    stickiness over the period's last 30 days, from the engagement core."""
     cols = ["mau", "active_share", "active_low", "active_high", "stickiness"]
-    if events is None or events.empty:
+    act = _activity(ws)
+    if act is None or act.user_day.height == 0:
         return pd.DataFrame(columns=cols, dtype="float64")
-    from .activity import build_activity, day_to_date
     from .engagement import active_users
 
-    t = pd.to_datetime(events["timestamp"], utc=True, errors="coerce")
-    act = build_activity(events.loc[(t >= lo) & (t < hi)], ws.table("profiles"))
-    if act.user_day.height == 0:
+    end = (hi - pd.Timedelta(days=1)).date()
+    act = act.restrict(lo.date(), end, users=act.user_mask(user_group.index))
+    if act.end_day < act.start_day:
         return pd.DataFrame(columns=cols, dtype="float64")
-    names = sorted(user_group.unique())
-    ids = pd.Series(act.user_ids.to_pylist()).astype(str)
-    codes = ids.map(user_group).map({n: i for i, n in enumerate(names)})
-    names = names + ["(no data)"] if "(no data)" not in names else names
-    codes = codes.fillna(names.index("(no data)")).astype("int64").to_numpy()
-    au = active_users(act, (codes, names))
+    au = active_users(act, act.segment_codes(user_group, unknown="(no data)"))
     last = au["date"].max()
     window = au[au["date"] > last - pd.Timedelta(days=30)]
     at_end = au[au["date"] == last].set_index("segment")
@@ -459,7 +504,7 @@ def bivariate_classes(x: pd.Series, y: pd.Series, n: int = 3) -> pd.DataFrame:
 def users_section(ws: Workspace, flt: Filter | None = None) -> dict | None:
     """The `users` section of `humetrics metrics --json` (docs/cli.md): total people known by the
     period's end, by country ("??" where unplaced), and new people per month of the period."""
-    pp = people(apply_filter(ws, _no_dates(flt)))
+    pp = selected_people(ws, flt)
     if pp.empty:
         return None
     lo, hi = period(ws, flt, pp["started"])
@@ -471,3 +516,59 @@ def users_section(ws: Workspace, flt: Filter | None = None) -> dict | None:
     return {"total": int(len(known)),
             "by_country": {str(c): int(v) for c, v in cc.value_counts().sort_index().items()},
             "new_by_month": {str(m): int(v) for m, v in months.items()}}
+
+
+# ------------------------------------------------------------------------------------ the map view
+@dataclass
+class GrowthData:
+    """Everything the Growth view shows before any drill-down: measures per country and per
+    region (world-wide, so a drill-down needs no recomputation), monthly growth, the splits by
+    income group and by political lean, and the indicators a bivariate map can use."""
+    period: tuple[str, str]
+    k: int
+    countries: pd.DataFrame
+    regions: pd.DataFrame
+    unmatched_countries: pd.DataFrame
+    unmatched_regions: pd.DataFrame
+    monthly_countries: pd.DataFrame
+    monthly_regions: pd.DataFrame
+    income: pd.DataFrame
+    economy: pd.DataFrame
+    lean: dict[str, pd.DataFrame]
+    country_indicators: dict[str, pd.Series]
+    region_indicators: dict[str, pd.Series]
+    notes: list[str]
+
+
+def growth_data(ws: Workspace, flt: Filter | None = None, k: int = DEFAULT_K,
+                progress: Progress | None = None) -> GrowthData:
+    from ..geo.layers import indicators, layer_values, lean_labels
+
+    progress = progress or Progress()
+    notes: list[str] = []
+    countries, miss_c = place_table(ws, flt, "country", k=k, progress=progress.sub(0.0, 0.3))
+    regions, miss_r = place_table(ws, flt, "region", k=k, progress=progress.sub(0.3, 0.6))
+    progress.set(0.65, "Growth by month")
+    monthly_c = growth_by_month(ws, flt, "country", k=k)
+    monthly_r = growth_by_month(ws, flt, "region", k=k)
+    progress.set(0.8, "Income groups")
+    income = income_group_table(ws, flt, "income_grp", k)
+    economy = income_group_table(ws, flt, "economy", k)
+    lean: dict[str, pd.DataFrame] = {}
+    for name, layer in ws.layers_of_kind("political").items():
+        try:
+            lean[name] = lean_table(ws, flt, lean_labels(layer), k)
+        except ValueError as e:
+            notes.append(f"political layer {name}: {e}")
+    if region_population(ws) is None:
+        notes.append("No population layer per region: region maps show users, not users per 100k.")
+    attrs = boundaries.country_attributes()
+    country_ind = {"GDP per capita (Natural Earth)": attrs["gdp_per_capita"].astype("float64"),
+                   "Population (Natural Earth)": attrs["pop_est"].astype("float64")}
+    region_ind = {label: pd.to_numeric(layer_values(ws.layers[lname], col), errors="coerce")
+                  for label, (lname, col) in indicators(ws).items()}
+    lo, hi = period(ws, flt)
+    progress.set(1.0, "Growth ready")
+    return GrowthData((lo.date().isoformat(), (hi - pd.Timedelta(days=1)).date().isoformat()), k,
+                      countries, regions, miss_c, miss_r, monthly_c, monthly_r, income, economy, lean,
+                      country_ind, region_ind, notes)
