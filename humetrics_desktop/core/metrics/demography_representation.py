@@ -33,6 +33,7 @@ from ..privacy import suppress
 from .demography_labels import (UNKNOWN, band_of, band_order, gender_order, make_bands,
                                 normalise_gender_label, parse_age_interval)
 from .demography_stats import wilson
+from .demography_tables import count_pairs
 
 # The method in a few sentences, for the JSON output and the view's caption.
 METHOD = " ".join(p.replace("\n", " ") for p in __doc__.split("\n\n")[1:4])
@@ -101,7 +102,7 @@ def representation(prepared: pd.DataFrame, reference, k: int | None = None) -> R
         pop = ref_dim.assign(g=key_ref).pivot_table(index="place", columns="g", values="population",
                                                    aggfunc="sum", fill_value=0)
         pi = pop.div(pop.sum(axis=1), axis=0)
-        counts = pd.crosstab(users_in.loc[inside, "place"], key_users[inside]).reindex(
+        counts = count_pairs(users_in.loc[inside, "place"], key_users[inside]).reindex(
             columns=pi.columns, fill_value=0)
         counts = counts[counts.sum(axis=1) > 0]
         weights = counts.sum(axis=1) / counts.to_numpy().sum()
@@ -134,8 +135,7 @@ def _align(ref: pd.DataFrame, prepared: pd.DataFrame, place_col: str):
         bands = make_bands(sorted({int(iv[0]) for iv in intervals.values()}))
         ref["age_band"] = ref["age_band"].map(lambda lab: band_of(intervals[lab], bands)
                                               if lab in intervals else "all")
-        users["age_band"] = [band_of(_user_interval(a, b), bands)
-                             for a, b in zip(prepared["age"], prepared["age_band"])]
+        users["age_band"] = _rebanded(prepared, bands)
         used["age_band"] = True
     else:
         ref["age_band"] = "all"
@@ -155,10 +155,20 @@ def _fold(label) -> str:
     return " ".join(str(label).casefold().split())
 
 
-def _user_interval(age: float, band: str):
-    if not pd.isna(age):
-        return (age, age)
-    return parse_age_interval(band, _LABEL_DATE) if band != UNKNOWN else None
+def _rebanded(prepared: pd.DataFrame, bands) -> np.ndarray:
+    """Users on the reference's bands: exact ages by their band's lower edge, the others by their
+    own band label (which keeps its label where it straddles the reference's bands)."""
+    age = prepared["age"].to_numpy(dtype="float64")
+    exact = ~np.isnan(age)
+    lows = np.array([b.low for b in bands])
+    labels = np.array([b.label for b in bands], dtype=object)
+    out = np.empty(len(age), dtype=object)
+    out[exact] = labels[np.searchsorted(lows, age[exact], side="right") - 1]
+    given = prepared["age_band"].to_numpy(dtype=object)[~exact]
+    lookup = {lab: band_of(parse_age_interval(lab, _LABEL_DATE) if lab != UNKNOWN else None, bands)
+              for lab in pd.unique(given)}
+    out[~exact] = [lookup[lab] for lab in given]
+    return out
 
 
 def _key(df: pd.DataFrame, parts: list[str]) -> pd.Series:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..privacy import suppress
+from ..privacy import suppress, suppressed_mask
 from ..schema import UNKNOWN_COUNTRY
 from .demography_labels import (STANDARD_BANDS, UNKNOWN, AgeBand, band_order, gender_order,
                                 is_missing, normalise_ages, normalise_genders, normalise_languages)
@@ -36,8 +36,10 @@ def _missing_mask(values: pd.Series) -> np.ndarray:
 
 def _clean_labels(values: pd.Series) -> pd.Series:
     """Attribute labels trimmed, with every kind of missing as "unknown"."""
-    text = values.astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
-    return text.mask(_missing_mask(values), UNKNOWN).fillna(UNKNOWN)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    cleaned = np.asarray([UNKNOWN if is_missing(u) else " ".join(str(u).split()) for u in uniques],
+                         dtype=object)
+    return pd.Series(pd.array(cleaned[codes], dtype="string"), index=values.index)
 
 
 def prepare_profiles(profiles: pd.DataFrame, reference_date: dt.date | None = None,
@@ -120,6 +122,19 @@ def distribution(prepared: pd.DataFrame, column: str, k: int | None = None) -> D
     return Distribution(column, table.reset_index(drop=True), total, k)
 
 
+def count_pairs(a: pd.Series, b: pd.Series) -> pd.DataFrame:
+    """How many rows have each pair of values (missing values count as their own value).
+
+    Integer codes and one bincount: about ten times faster than pd.crosstab on a million strings.
+    """
+    codes_a, values_a = pd.factorize(a, use_na_sentinel=False)
+    codes_b, values_b = pd.factorize(b, use_na_sentinel=False)
+    n_a, n_b = len(values_a), len(values_b)
+    counts = np.bincount(codes_a.astype(np.int64) * n_b + codes_b, minlength=n_a * n_b)
+    return pd.DataFrame(counts.reshape(n_a, n_b), index=pd.Index(values_a, dtype=object),
+                        columns=pd.Index(values_b, dtype=object))
+
+
 @dataclass
 class CrossTab:
     """Counts of one attribute against another, with margins. Hidden entries are NaN."""
@@ -151,16 +166,14 @@ def crosstab(prepared: pd.DataFrame, rows: str, cols: str, k: int | None = None)
     The margins are seeded with what the one-way distributions of the two attributes hide, so the
     cross-tab and the distributions shown beside it do not undo each other's suppression.
     """
-    table = pd.crosstab(prepared[rows], prepared[cols], dropna=False)
+    table = count_pairs(prepared[rows], prepared[cols])
     table = table.reindex(index=order_values(rows, table.index),
                           columns=order_values(cols, table.columns), fill_value=0)
     r, c = table.shape
     seed = np.zeros((r + 1, c + 1), dtype=bool)
-    if k:
-        seed[:r, c] = distribution(prepared, rows, k).table.set_index("value")["suppressed"] \
-            .reindex(table.index, fill_value=False).to_numpy()
-        seed[r, :c] = distribution(prepared, cols, k).table.set_index("value")["suppressed"] \
-            .reindex(table.columns, fill_value=False).to_numpy()
+    if k:  # the margins are the one-way distributions: suppressed exactly as distribution() does
+        seed[:r, c] = suppressed_mask(table.sum(axis=1), k).to_numpy()
+        seed[r, :c] = suppressed_mask(table.sum(axis=0), k).to_numpy()
     hidden = table_mask(table.to_numpy(), k, seed)
     full = np.zeros((r + 1, c + 1))
     full[:r, :c] = table.to_numpy()
@@ -186,10 +199,10 @@ def signup_period(prepared: pd.DataFrame, freq: str = "Q") -> pd.Series:
     if "signup_at" not in prepared:
         return pd.Series(UNKNOWN, index=prepared.index, dtype="string")
     t = prepared["signup_at"].dt.tz_convert("UTC").dt.tz_localize(None)
-    labels = t.dt.to_period(freq).astype("string")
-    if freq.upper().startswith("Q"):
-        labels = labels.str.replace(r"^(\d{4})Q", r"\1-Q", regex=True)
-    return labels.fillna(UNKNOWN)
+    codes, periods = pd.factorize(t.dt.to_period(freq))  # label the few distinct periods only
+    labels = [str(p).replace("Q", "-Q") if freq.upper().startswith("Q") else str(p) for p in periods]
+    return pd.Series(pd.array(np.asarray([*labels, UNKNOWN], dtype=object)[codes], dtype="string"),
+                     index=prepared.index)
 
 
 def by_period(prepared: pd.DataFrame, column: str, freq: str = "Q", k: int | None = None) -> CrossTab:
