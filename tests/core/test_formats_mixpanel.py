@@ -29,3 +29,31 @@ def test_mixpanel_events_detected_and_counted():
     assert df["region"].tolist()[:7] == ["US-CA", "US-CA", "US-CA", "DE-BY", "DE-BY", "JP-13", "JP-13"]
     assert df["country"].tolist() == ["US", "US", "US", "DE", "DE", "JP", "JP", "??"]
     assert rep.unmatched["country:XX"] == 1
+
+
+def test_bom_and_gzip_copies_read_the_same(tmp_path):
+    import gzip
+    raw = (FIX / "mixpanel-events.jsonl").read_bytes()
+    bom = tmp_path / "export.txt"
+    bom.write_bytes(b"\xef\xbb\xbf" + raw)
+    gz = tmp_path / "export.json.gz"
+    gz.write_bytes(gzip.compress(raw))
+    for p in (bom, gz):
+        res = registry.read_any(str(p))
+        assert res.report.format == "mixpanel-events"
+        assert res.report.to_dict() == registry.read_any(str(FIX / "mixpanel-events.jsonl")).report.to_dict()
+
+
+def test_cancelling_stops_a_long_read(tmp_path):
+    import json
+
+    import pytest
+
+    from humetrics_desktop.core.progress import Cancelled, Progress
+    p = tmp_path / "big.jsonl"
+    line = {"event": "e", "properties": {"time": 1710000000, "distinct_id": "u"}}
+    p.write_text("\n".join(json.dumps(line) for _ in range(50_000)))
+    prog = Progress()
+    prog.cancel()
+    with pytest.raises(Cancelled):
+        registry.read_any(str(p), prog)

@@ -122,8 +122,11 @@ def json_lines(path: str, progress: Progress, stream=None, label: str | None = N
     text = st.text if own else stream
     try:
         for i, line in enumerate(text, 1):
-            if own and i % 20000 == 0:
-                progress.set(st.fraction(), "reading lines")
+            if i % 20000 == 0:
+                if own:
+                    progress.set(st.fraction(), "reading lines")
+                else:
+                    progress.check()  # the caller reports progress; cancelling still works
             if not line.strip():
                 continue
             try:
