@@ -84,3 +84,17 @@ def test_generic_survey_layouts_are_not_claimed(tmp_path, text):
     p = tmp_path / "nps.csv"
     p.write_text(text)
     assert registry.detect(str(p)) is None
+
+
+def test_qualtrics_tsv_in_utf16_reads_like_the_csv(tmp_path):
+    import csv
+    import io
+    text = (FIX / "qualtrics-nps.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t", lineterminator="\r\n").writerows(rows)
+    tsv = tmp_path / "responses.tsv"
+    tsv.write_bytes(buf.getvalue().encode("utf-16"))  # Qualtrics' TSV export is UTF-16
+    res = registry.read_any(str(tsv))
+    assert res.report.format == "qualtrics"
+    assert res.report.to_dict() == registry.read_any(str(FIX / "qualtrics-nps.csv")).report.to_dict()
