@@ -264,15 +264,20 @@ def profile_column(values: pd.Series, decimal: str = ".", places: bool = True) -
     strs = present.astype(str).str.strip()
     distinct = strs.drop_duplicates().head(300)
     non_num = distinct[~distinct.str.fullmatch(r"[+-]?[\d.,]+")]
-    # many distinct or long values are ids or text, not places: skip the (costly) name index
-    if not places or prof.numeric < 0.5 and (strs.nunique() > 300 or strs.str.len().median() > 40
-                               or (n >= 50 and strs.nunique() > 0.6 * n)):
+    # many distinct or long values are ids or text, not places: skip the (costly) name index;
+    # but unique ISO 3166-2 / HASC codes are the key of a per-region layer, and cheap to check
+    code_like = strs.str.fullmatch(r"[A-Za-z]{2}[-.][A-Za-z0-9]{1,3}").mean() > 0.8
+    if not places or prof.numeric < 0.5 and not code_like and (
+            strs.nunique() > 300 or strs.str.len().median() > 40 or (n >= 50 and strs.nunique() > 0.6 * n)):
         non_num = non_num.iloc[:0]
     country_ok = {v: normalize_country(v) is not None for v in non_num if len(v) <= 60}
     region_ok = {v: bool(re.fullmatch(r"[A-Za-z]{2}-[A-Za-z0-9]{1,3}", v)) and
                  normalize_region(None, v) is not None for v in non_num}
-    prof.country = strs.map(lambda v: country_ok.get(v, False)).mean()
-    prof.region = strs.map(lambda v: region_ok.get(v, False)).mean()
+    # shares among the rows whose value was checked (at most 300 distinct values are)
+    checked = strs.isin(non_num.tolist()) | strs.str.fullmatch(r"[+-]?[\d.,]+")
+    sample = strs[checked] if checked.any() else strs
+    prof.country = sample.map(lambda v: country_ok.get(v, False)).mean()
+    prof.region = sample.map(lambda v: region_ok.get(v, False)).mean()
     words = strs.str.count(r"\s+") + 1
     prof.text = ((words >= 3) & (strs.str.len() >= 12)).mean()
     prof.unique = strs.nunique() / n
@@ -299,7 +304,8 @@ def _content_fit(ftype: str, p: ColumnProfile) -> float:
     if ftype == "region":
         return max(p.region, 0.8 * (1.0 - p.numeric))
     if ftype == "geo_key":
-        return max(p.country, p.region)
+        # a layer keyed by regions often repeats their country in another column: the finer key wins
+        return max(0.9 * p.country, p.region)
     if ftype == "text":
         return 1.0 - p.numeric
     if ftype == "id":

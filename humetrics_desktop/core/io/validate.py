@@ -5,6 +5,8 @@ problem found. Duplicates are removed once all chunks are in, keeping the first 
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -150,7 +152,9 @@ class Validator:
                 return None
             if v not in cache:
                 s = str(v).strip()
-                cache[v] = normalize_region(None, s) if "-" in s or "." in s else None
+                # "US-CA" / "DE.BY": a region; its country is the part before the separator
+                prefix = re.split(r"[-.]", s, maxsplit=1)[0] if ("-" in s or "." in s) else None
+                cache[v] = normalize_region(prefix.upper(), s) if prefix else None
                 if cache[v] is None:
                     cache[v] = normalize_country(s)
             return cache[v]
@@ -187,7 +191,7 @@ class Validator:
             dup = table[id_col].notna() & table.duplicated(subset=[id_col], keep="first")
             why = f"duplicate {id_col}"
         else:
-            dup = table.duplicated(keep="first")
+            dup = _duplicate_rows(table)
             why = "duplicate row"
         ndup = int(dup.sum())
         if ndup:
@@ -217,6 +221,20 @@ class Validator:
             else:
                 table[c] = _strings(s, blank_mask(s))
         return table
+
+
+def _duplicate_rows(table: pd.DataFrame) -> np.ndarray:
+    """Rows identical to an earlier one. A 64-bit hash per row finds the candidates cheaply (10M
+    events stay within memory); candidates are then compared exactly, so collisions never count."""
+    try:
+        h = pd.util.hash_pandas_object(table, index=False)
+    except TypeError:  # unhashable cells: compare directly
+        return table.duplicated(keep="first").to_numpy()
+    cand = h.duplicated(keep=False).to_numpy()
+    dup = np.zeros(len(table), bool)
+    if cand.any():
+        dup[np.flatnonzero(cand)] = table[cand].duplicated(keep="first").to_numpy()
+    return dup
 
 
 def _ints(x: pd.Series, ok: np.ndarray) -> pd.Series:
