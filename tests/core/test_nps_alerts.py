@@ -35,10 +35,11 @@ def test_planted_decline_is_found_where_and_when():
     top = alerts[0]
     assert (top.scope, top.value) == ("region", "XX-0")
     assert top.current_start == pd.Timestamp("2025-07-01", tz="UTC")
-    assert top.current_label == "2025-07..2025-09" and top.baseline_label == "2025-04..2025-06"
+    # a lasting step: everything after the change against everything before it
+    assert top.current_label == "2025-07..2025-12" and top.baseline_label == "2025-01..2025-06"
     assert top.delta < -12 and top.z < -1.645 and top.p_adjusted < 0.05
     assert top.current.responses >= 30 and top.baseline.responses >= 30
-    assert "XX-0" in top.message and "2025-07..2025-09" in top.message
+    assert "XX-0" in top.message and "2025-07..2025-12" in top.message
     # no other region is blamed
     assert {a.value for a in alerts if a.scope == "region"} == {"XX-0"}
 

@@ -1,8 +1,10 @@
 """Decline alerts: where NPS fell, by how much, how sure, and between which periods.
 
 The scan tests, for the whole survey and for every region and segment value, each calendar split
-point: the `window` periods after it against the `window` periods before it (the two-period z-test of
-metrics.md with adjusted-Wald variances; windows with fewer than `min_n` responses are not tested).
+point twice: the 3 periods after it against the 3 before it (a sharp recent change), and everything
+after it against everything before it (a lasting step, with all the responses behind it). Each is the
+two-period z-test of metrics.md with adjusted-Wald variances; windows with fewer than `min_n`
+responses are not tested.
 That is hundreds of tests, so a plain z < -1.645 would raise alarms on pure noise. The guard is a
 max-T adjustment (Westfall & Young): the data are simulated many times with no change at all (each
 scope's responses drawn from its own pooled shares, period sizes as observed), and an alert's adjusted
@@ -77,14 +79,23 @@ def _scope_counts(idx: np.ndarray, scores: np.ndarray, periods: int) -> np.ndarr
     return out
 
 
-def _split_z(cum: np.ndarray, window: int) -> tuple[np.ndarray, ...]:
-    """z of every split point m = 1..T-1 from cumulative counts cum (..., T+1, 3), windows of
-    `window` periods on each side. Returns z (..., T-1) and the window counts."""
-    t = cum.shape[-2] - 1
-    m = np.arange(1, t)
-    lo, hi = np.maximum(0, m - window), np.minimum(t, m + window)
-    base = cum[..., m, :] - cum[..., lo, :]
-    cur = cum[..., hi, :] - cum[..., m, :]
+def _comparisons(t: int, windows: tuple[int | None, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lo, split, hi) of every comparison: periods [lo, split) against [split, hi), for each split
+    point and each window length (None: everything before against everything after)."""
+    lo, mid, hi = [], [], []
+    for w in windows:
+        m = np.arange(1, t)
+        lo.append(np.zeros_like(m) if w is None else np.maximum(0, m - w))
+        hi.append(np.full_like(m, t) if w is None else np.minimum(t, m + w))
+        mid.append(m)
+    return np.concatenate(lo), np.concatenate(mid), np.concatenate(hi)
+
+
+def _split_z(cum: np.ndarray, lo: np.ndarray, mid: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, ...]:
+    """z of every comparison from cumulative counts cum (..., T+1, 3). Returns z (..., comparisons)
+    and the counts of the baseline and current windows."""
+    base = cum[..., mid, :] - cum[..., lo, :]
+    cur = cum[..., hi, :] - cum[..., mid, :]
 
     def adj(c):
         n_adj = c[..., 2] + 3.0
@@ -99,7 +110,8 @@ def _split_z(cum: np.ndarray, window: int) -> tuple[np.ndarray, ...]:
 
 
 def find_declines(responses: pd.DataFrame, scopes: list[str] | tuple[str, ...] = ("region",),
-                  freq: str = "month", window: int = 3, min_n: int = MIN_N, alpha: float = 0.05,
+                  freq: str = "month", windows: tuple[int | None, ...] = (3, None), min_n: int = MIN_N,
+                  alpha: float = 0.05,
                   simulations: int = 1000, seed: int = 0,
                   progress: Progress | None = None) -> list[DeclineAlert]:
     """Scan for declines in the whole survey and in each value of each scope column.
@@ -121,6 +133,7 @@ def find_declines(responses: pd.DataFrame, scopes: list[str] | tuple[str, ...] =
     t = len(grid)
     if t < 2:
         return []
+    lo, mid, hi = _comparisons(t, windows)
 
     units: list[tuple[str, str, np.ndarray]] = [(ALL, "", np.ones(len(v), bool))]
     for col in scopes:
@@ -137,7 +150,7 @@ def find_declines(responses: pd.DataFrame, scopes: list[str] | tuple[str, ...] =
         progress.set(k / len(units), "Scanning for NPS declines")
         counts = _scope_counts(pos[mask], scores[mask], t)
         cum = np.concatenate([np.zeros((1, 3), "int64"), counts.cumsum(axis=0)])
-        z, base, cur = _split_z(cum.astype("float64"), window)
+        z, base, cur = _split_z(cum.astype("float64"), lo, mid, hi)
         testable = (base[:, 2] >= min_n) & (cur[:, 2] >= min_n)
         if not testable.any():
             continue
@@ -150,7 +163,7 @@ def find_declines(responses: pd.DataFrame, scopes: list[str] | tuple[str, ...] =
         sim = rng.multinomial(n_t, pvals, size=(simulations, t))  # (B, T, 3): prom, det, passive
         sim_counts = np.stack([sim[..., 0], sim[..., 1], np.broadcast_to(n_t, (simulations, t))], -1)
         sim_cum = np.concatenate([np.zeros((simulations, 1, 3)), sim_counts.cumsum(axis=1)], axis=1)
-        sz, _, _ = _split_z(sim_cum, window)
+        sz, _, _ = _split_z(sim_cum, lo, mid, hi)
         family_min = np.minimum(family_min, np.where(testable, sz, np.inf).min(axis=1))
     progress.set(1.0, "Scanning for NPS declines")
 
@@ -163,8 +176,7 @@ def find_declines(responses: pd.DataFrame, scopes: list[str] | tuple[str, ...] =
         p_adj = (1 + int((family_min <= zt[m]).sum())) / (simulations + 1)
         if p_adj >= alpha:
             continue
-        split = m + 1
-        b0, c1 = max(0, split - window), min(t, split + window)
+        b0, split, c1 = int(lo[m]), int(mid[m]), int(hi[m])
         alerts.append(DeclineAlert(
             scope=col, value=value,
             baseline_label=_range_label(grid, b0, split, freq), current_label=_range_label(grid, split, c1, freq),

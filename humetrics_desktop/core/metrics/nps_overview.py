@@ -19,7 +19,7 @@ from .nps_terms import distinguishing_terms
 from .nps_time import FREQS, MIN_N, ewma_chart, nps_by_period
 
 # segments scanned for declines; every extra one costs power (the guard allows for each test)
-ALERT_SCOPES = ("region", "country", "plan", "age_band")
+ALERT_SCOPES = ("region", "country", "plan", "age_band", "income_group", "lean (tercile)")
 
 
 @dataclass
@@ -68,8 +68,6 @@ def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
         # the EWMA centre: the first third of the periods, the "before" that drift is judged against
         periods[f] = ewma_chart(by_period, center_periods=max(3, int((~by_period["too_thin"]).sum()) // 3))
     scopes = [c for c in ALERT_SCOPES if c in resp.columns]
-    scopes += [c for c in segment_columns(resp) if c not in scopes and c not in
-               ("language", "gender", "engagement", "survey")]
     alerts = find_declines(resp, scopes=scopes, freq="month", min_n=min_n, progress=progress.sub(0.35, 0.6))
     progress.set(0.6, "NPS by segment")
     segments = {c: nps_by_segment(resp, c, k) for c in segment_columns(resp)}

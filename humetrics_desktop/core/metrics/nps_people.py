@@ -68,28 +68,38 @@ def _events_before(responses: pd.DataFrame, events: pd.DataFrame, window: int) -
         e=events[["user_id", "timestamp", "event"]])
 
 
+def _terciles(values: pd.Series) -> pd.Series | None:
+    """A numeric layer column as three groups labelled by their bounds ("<= 0.12", "0.12 to 0.4",
+    "> 0.4"); None when it has too few distinct values to split."""
+    v = values.astype("float64")
+    if v.nunique() < 3:
+        return None
+    q1, q2 = v.quantile([1 / 3, 2 / 3])
+    if not q1 < q2:
+        return None
+    out = pd.Series(f"{q1:.3g} to {q2:.3g}", index=v.index, dtype="string")
+    out[v <= q1] = f"<= {q1:.3g}"
+    out[v > q2] = f"> {q2:.3g}"
+    return out.where(v.notna())
+
+
 def _layer_columns(frame: pd.DataFrame, layers: dict | None) -> pd.DataFrame:
-    """Join each socio-economic or political layer's label columns on region, else country.
-    Numeric columns are cut into terciles so that they can act as segments."""
+    """Join each socio-economic or political layer's columns on region, else country: label
+    columns as they are, numeric ones cut into terciles ("<col> (tercile)") to act as segments."""
     if not layers:
         return frame
-    for name, layer in layers.items():
-        kind = (layer.meta or {}).get("kind")
-        if kind not in ("socio-economic", "political"):
+    for layer in layers.values():
+        if (layer.meta or {}).get("kind") not in ("socio-economic", "political"):
             continue
         table = layer.table.drop_duplicates("key").set_index("key")
         for col in table.columns:
-            if col in ("name", "level") or col in frame.columns:
+            if col in ("name", "level", "country", "region") or str(col).endswith("_raw"):
                 continue
-            values = table[col]
-            if pd.api.types.is_numeric_dtype(values):
-                if values.nunique() < 3:
-                    continue
-                values = pd.qcut(values, 3, labels=["low", "middle", "high"], duplicates="drop").astype("string")
-                label = f"{col} (tercile)"
+            if pd.api.types.is_numeric_dtype(table[col]):
+                values, label = _terciles(table[col]), f"{col} (tercile)"
             else:
-                values, label = values.astype("string"), col
-            if label in frame.columns:
+                values, label = table[col].astype("string"), col
+            if values is None or label in frame.columns:
                 continue
             joined = pd.Series(pd.NA, index=frame.index, dtype="string")
             for key_col in ("region", "country"):
@@ -97,6 +107,12 @@ def _layer_columns(frame: pd.DataFrame, layers: dict | None) -> pd.DataFrame:
                     joined = joined.fillna(frame[key_col].astype("string").map(values))
             frame[label] = joined.fillna("unknown")
     return frame
+
+
+def _take(values: pd.Series, pos: np.ndarray) -> pd.Series:
+    """values at positions pos (-1: not found -> missing), as a Series with a fresh RangeIndex."""
+    out = values.iloc[np.where(pos >= 0, pos, 0)].reset_index(drop=True)
+    return out.where(pos >= 0)
 
 
 def respondents_table(survey: pd.DataFrame, profiles: pd.DataFrame | None = None,
@@ -116,11 +132,11 @@ def respondents_table(survey: pd.DataFrame, profiles: pd.DataFrame | None = None
         v["submitted_at"] = pd.to_datetime(v["submitted_at"], utc=True, errors="coerce")
     progress.set(0.1, "Joining profiles")
     if profiles is not None and "user_id" in v.columns:
-        prof = profiles.drop_duplicates("user_id").set_index("user_id")
-        for col in PROFILE_COLUMNS:
-            if col not in prof.columns:
-                continue
-            mapped = v["user_id"].map(prof[col])
+        # one lookup of positions for every profile column (a map per column would hash the ids each time)
+        prof = profiles.drop_duplicates("user_id")
+        pos = pd.Index(prof["user_id"]).get_indexer(v["user_id"])
+        for col in [c for c in PROFILE_COLUMNS if c in prof.columns]:
+            mapped = _take(prof[col], pos)
             v[col] = v[col].fillna(mapped) if col in v.columns else mapped
     if "age" in v.columns:
         ref = v["submitted_at"].max().date() if "submitted_at" in v.columns and v["submitted_at"].notna().any() \
