@@ -1,0 +1,1 @@
+"""Reusable pyqtgraph charts: date timelines with markers and a crosshair, cohort heatmaps."""
