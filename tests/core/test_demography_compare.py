@@ -95,7 +95,7 @@ def test_demography_section_is_json_and_agrees_with_a_plain_count():
     survey = pd.DataFrame({"user_id": [f"u{i}" for i in range(60)], "score": [10] * 30 + [2] * 30})
     events = pd.DataFrame({"user_id": ["u1"], "timestamp": [T0], "event": ["x"]})
     out = demography_section(people, ref, survey, events, k=10)
-    json.dumps(out)
+    json.dumps(out, allow_nan=False)  # strict JSON: no NaN or Infinity anywhere
     gender = out["distributions"]["gender"]["values"]
     plain = people["gender"].value_counts()
     assert gender["female"]["count"] == plain["f"] == 20

@@ -91,6 +91,12 @@ def test_genders_are_never_coerced_into_two():
                                  "Genderqueer", "unknown"]
 
 
+def test_unrecognised_labels_differing_in_case_are_one_category():
+    out = normalise_genders(pd.Series(["genderqueer", "Genderqueer", "Genderqueer", "GENDERQUEER ",
+                                       "Agender", "f"]))
+    assert out.tolist() == ["Genderqueer"] * 4 + ["Agender", "female"]
+
+
 @pytest.mark.parametrize("raw, code", [
     ("en-US", "en"), ("en_GB", "en"), ("EN", "en"), ("eng", "en"), ("English", "en"),
     ("Deutsch", "de"), ("ger", "de"), ("deu", "de"), ("pt-BR", "pt"), ("zh-Hant-TW", "zh"),

@@ -122,6 +122,14 @@ def test_region_level_reference_matches_users_by_region():
     assert g.loc["female", "users"] == 30 and g.loc["female", "compared"] == 35
 
 
+def test_group_with_no_reference_population_has_no_index():
+    ref = pd.DataFrame({"key": ["PT"] * 2, "age_band": ["18-34", "35+"], "population": [100, 0]})
+    rep = representation(_users([(10, 20, "f", "PT"), (10, 50, "f", "PT")]), ref)
+    g = rep.groups.set_index("group")
+    assert pd.isna(g.loc["35+", "index"]) and g.loc["18-34", "index"] == pytest.approx(0.5)
+    assert rep.to_json()["groups"][1]["index"] is None
+
+
 def test_reference_without_population_is_a_clear_error():
     with pytest.raises(ValueError, match="population"):
         representation(_users([(3, 30, "f", "DE")]), pd.DataFrame({"key": ["DE"], "n": [1]}))

@@ -239,7 +239,16 @@ def normalise_gender_label(value: object) -> str:
 
 
 def normalise_genders(values: pd.Series) -> pd.Series:
-    return _map_distinct(values, normalise_gender_label)
+    """Labels normalised; unrecognised labels that differ only in case or accents ("Genderqueer",
+    "genderqueer") are one category, spelled as most people in the data spelled it."""
+    out = _map_distinct(values, normalise_gender_label)
+    own = out[~out.isin(GENDER_ORDER)]
+    if own.empty:
+        return out
+    spelling: dict[str, str] = {}
+    for label in own.value_counts().index:  # most frequent spelling first
+        spelling.setdefault(_fold(label), label)
+    return out.where(out.isin(GENDER_ORDER), own.map({v: spelling[_fold(v)] for v in own.unique()}))
 
 
 def gender_order(labels) -> list[str]:

@@ -198,6 +198,7 @@ def _index_rows(dim: str, counts: pd.Series, expected: pd.Series, order: list[st
     with np.errstate(divide="ignore", invalid="ignore"):
         share = counts.to_numpy() / n if n else np.full(len(order), np.nan)
         e = expected.to_numpy()
+        e = np.where(e > 0, e, np.nan)  # a group absent from the reference has no index
         return pd.DataFrame({
             "dimension": dim, "group": order, "users": counts.to_numpy(), "compared": n,
             "user_share": share, "expected_share": e, "index": share / e,
@@ -269,10 +270,14 @@ def statements(groups: pd.DataFrame, k: int | None) -> list[dict]:
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
-    rows = []
-    for rec in df.to_dict("records"):
-        rows.append({key: (None if isinstance(v, float) and np.isnan(v) else
-                           (round(v, 6) if isinstance(v, float) else
-                            (bool(v) if isinstance(v, (bool, np.bool_)) else v)))
-                     for key, v in rec.items()})
-    return rows
+    """Rows as JSON-safe dicts: counts as integers, undefined figures (NaN, a ratio over a zero
+    reference share) as null."""
+    def clean(key: str, v):
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        if isinstance(v, (float, np.floating)):
+            if not np.isfinite(v):
+                return None
+            return int(v) if key in ("users", "compared") else round(float(v), 6)
+        return v
+    return [{key: clean(key, v) for key, v in rec.items()} for rec in df.to_dict("records")]
