@@ -98,3 +98,27 @@ def test_qualtrics_tsv_in_utf16_reads_like_the_csv(tmp_path):
     res = registry.read_any(str(tsv))
     assert res.report.format == "qualtrics"
     assert res.report.to_dict() == registry.read_any(str(FIX / "qualtrics-nps.csv")).report.to_dict()
+
+
+def test_qualtrics_nps_recoded_one_to_eleven_is_shifted_back(tmp_path):
+    import csv
+    import io
+    text = (FIX / "qualtrics-nps.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    q, g = rows[0].index("Q1"), rows[0].index("Q1_NPS_GROUP")
+    names = {"Promoter": "3", "Passive": "2", "Detractor": "1"}
+    for row in rows[3:]:
+        if row[q].isdigit() and row[g]:
+            row[q] = str(int(row[q]) + 1)  # an edited recode: 0..10 exported as 1..11
+            row[g] = names[row[g]]  # numeric export of the group too
+        elif row[q] == "11":
+            row[q] = "12"  # still out of range on a 1-11 scale
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    p = tmp_path / "recoded.csv"
+    p.write_text(buf.getvalue(), encoding="utf-8")
+    res = registry.read_any(str(p))
+    original = registry.read_any(str(FIX / "qualtrics-nps.csv"))
+    assert res.table["score"].tolist() == original.table["score"].tolist()
+    assert any("1-11" in n for n in res.report.notes)
+    assert not any("1-11" in n for n in original.report.notes)

@@ -11,6 +11,8 @@ Quirks handled:
   unfinished ones (`Finished` False/0); each is counted under its reason.
 - Dates are local to the time zone named in row 3 (the export's setting, e.g. America/Denver,
   with DST) and converted to UTC; in the repeated autumn hour the first (summer) reading is used.
+- An NPS question recoded 1-11 (edited recode values) is detected from its _NPS_GROUP column
+  (the groups then agree with value - 1) and shifted back to 0-10, with a note.
 - Comment: the first text-entry question (import id ending in _TEXT) after the NPS question.
 - `ExternalReference` is the user id, `RecipientEmail`/names the contact; an embedded-data field
   called Country (and Region) gives the place.
@@ -109,8 +111,20 @@ def read(path: str, progress: Progress) -> ImportResult:
             "name": " ".join(p for p in (first, last) if p) or None,
             "country": cell(rec, country), "region": cell(rec, region),
             "language": cell(rec, col.get("UserLanguage")),
+            "group": cell(rec, col.get(f"{tags[nps]}_NPS_GROUP")),
         })
     progress.set(0.9, "normalising")
+    if _recoded_one_to_eleven(records):
+        for r in records:
+            score, why = c.parse_score(r["score"])
+            v = None if why else score
+            raw = str(r["score"]).strip()
+            if raw.isdigit() and 1 <= int(raw) <= 11:
+                r["score"] = str(int(raw) - 1)
+            elif v is not None:
+                r["score"] = str(v)
+        report.notes.append("NPS answers were recoded 1-11 in Qualtrics (the _NPS_GROUP column "
+                            "shows it): shifted back to 0-10")
     df = c.survey_table(records, report, FORMAT, tz=tz, extra_cols=["language"])
     if nps is not None:
         report.notes.append(f"NPS question: {tags[nps]} ({questions[nps] if nps < len(questions) else ''})")
@@ -118,3 +132,27 @@ def read(path: str, progress: Progress) -> ImportResult:
         report.notes.append(f"dates converted from {tz} to UTC")
     progress.set(1.0, "done")
     return ImportResult(table=c.finish(df, KIND, report), report=report)
+
+
+_GROUPS = {"1": 0, "detractor": 0, "detractors": 0, "2": 1, "passive": 1, "passives": 1,
+           "3": 2, "promoter": 2, "promoters": 2}
+
+
+def _category(score: int) -> int:
+    return 0 if score <= 6 else (1 if score <= 8 else 2)
+
+
+def _recoded_one_to_eleven(records: list[dict]) -> bool:
+    """True when the NPS values were recoded 1-11 (an edited recode in Qualtrics): the group
+    column then agrees with value - 1 rather than with the value itself."""
+    plain = shifted = both = 0
+    for r in records:
+        group = _GROUPS.get(str(r.get("group") or "").strip().casefold())
+        raw = str(r.get("score") or "").strip()
+        if group is None or not raw.isdigit():
+            continue
+        v = int(raw)
+        both += 1
+        plain += 0 <= v <= 10 and _category(v) == group
+        shifted += 1 <= v <= 11 and _category(v - 1) == group
+    return both >= 5 and shifted >= 0.95 * both and plain < 0.9 * both
