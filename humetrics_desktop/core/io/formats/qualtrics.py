@@ -115,14 +115,16 @@ def read(path: str, progress: Progress) -> ImportResult:
         })
     progress.set(0.9, "normalising")
     if _recoded_one_to_eleven(records):
+        kept = []
         for r in records:
-            score, why = c.parse_score(r["score"])
-            v = None if why else score
-            raw = str(r["score"]).strip()
-            if raw.isdigit() and 1 <= int(raw) <= 11:
+            raw = str(r["score"] or "").strip()
+            if raw.isdigit() and not 1 <= int(raw) <= 11:
+                report.reject(r["line"], r["score_column"], "score outside 1-11 (recoded scale)", raw)
+                continue
+            if raw.isdigit():
                 r["score"] = str(int(raw) - 1)
-            elif v is not None:
-                r["score"] = str(v)
+            kept.append(r)
+        records = kept
         report.notes.append("NPS answers were recoded 1-11 in Qualtrics (the _NPS_GROUP column "
                             "shows it): shifted back to 0-10")
     df = c.survey_table(records, report, FORMAT, tz=tz, extra_cols=["language"])
