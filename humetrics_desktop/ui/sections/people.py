@@ -286,6 +286,7 @@ class PeopleSection(Section):
                 self.cmp_choice.addItem(label, label)
         for combo in (self.dist_choice, self.rep_choice, self.tab_choice, self.cmp_choice):
             combo.blockSignals(False)
+            combo.setEnabled(combo.count() > 0)
         self._draw_pyramid()
         self._draw_distribution()
         self._draw_representation()
@@ -385,6 +386,7 @@ class PeopleSection(Section):
         dim = self.rep_choice.currentData()
         if rep is None or dim is None:
             self.rep_plot.setTitle("No reference population imported", color="#333", size="10pt")
+            self.rep_caption.setText("")
             return
         self.rep_plot.setTitle("")
         g = rep.groups[rep.groups["dimension"] == dim].reset_index(drop=True)
@@ -481,6 +483,7 @@ class PeopleSection(Section):
         self.cmp_dim.clear()
         for dim in (cmp.tables if cmp else {}):
             self.cmp_dim.addItem(nice(dim), dim)
+        self.cmp_dim.setEnabled(self.cmp_dim.count() > 0)
         if current is not None and self.cmp_dim.findData(current) >= 0:
             self.cmp_dim.setCurrentIndex(self.cmp_dim.findData(current))
         self.cmp_dim.blockSignals(False)
