@@ -103,6 +103,19 @@ def test_events_schema(small):
     assert (df.groupby("session_id")["user_id"].nunique() == 1).all()
 
 
+def test_nobody_acts_before_signing_up(small):
+    users = _csv(small[0] / "users.csv")
+    signup = pd.Series(pd.to_datetime(users["signup_at"], utc=True).to_numpy(), index=users["user_id"])
+    events = pq.read_table(small[0] / "events.parquet", columns=["user_id", "timestamp"]).to_pandas()
+    first = events.groupby("user_id")["timestamp"].min()
+    assert (first >= signup[first.index].to_numpy()).all()
+    nps = _csv(small[0] / "nps.csv")
+    assert (pd.to_datetime(nps["submitted_at"], utc=True).to_numpy() >= signup[nps["user_id"]].to_numpy()).all()
+    fb = _csv(small[0] / "feedback.csv")
+    fb = fb[fb["user_id"] != ""]
+    assert (pd.to_datetime(fb["created_at"], utc=True).to_numpy() >= signup[fb["user_id"]].to_numpy()).all()
+
+
 def test_nps_has_invalid_scores_duplicates_and_five_languages(small):
     nps = _csv(small[0] / "nps.csv")
     assert list(nps.columns) == ["response_id", "user_id", "submitted_at", "score", "comment"]

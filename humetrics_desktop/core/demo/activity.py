@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .people import Users
+from .people import Users, earliest_second
 from .plan import FEATURE_ADOPTION, FEATURE_WEIGHT, FEATURES, N_DAYS, START_EPOCH_S, Plan
 from .world import World
 
@@ -19,7 +19,7 @@ POWER_SHARE, QUICK_SHARE = 0.04, 0.45
 MEAN_LIFETIME_DAYS = {"quick": 6.0, "regular": 110.0, "power": 500.0}
 LEGACY_ALIVE = 0.55            # share of legacy users still active when the window opens
 RESURRECT_SHARE, RESURRECT_GAP_DAYS, RESURRECT_LIFETIME_DAYS = 0.25, 75.0, 40.0
-MIN_EVENTS_PER_DAY = 6         # active days are thinned when the events would be spread thinner
+MIN_EVENTS_PER_DAY = 6         # active days are fewer when the events would be spread thinner
 MEAN_EVENT_GAP_S = 45.0
 # Relative share of sessions starting at each local hour: a morning and an evening peak.
 DIURNAL = np.array([1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 2.5, 4, 5, 5.2, 4.8, 4, 4.2, 4.5, 4.3, 4,
@@ -47,13 +47,9 @@ def simulate(users: Users, world: World, plan: Plan, day_factor: np.ndarray, n_e
     n = len(users)
     income = user_income_factor(users, world, plan)
     kind = np.where(rng.random(n) < POWER_SHARE, 2, np.where(rng.random(n) < QUICK_SHARE, 0, 1))
-    cell_user, cell_day = _active_days(users, kind, income, day_factor, rng)
+    cell_user, cell_day = _active_days(users, kind, income, day_factor, n_events / MIN_EVENTS_PER_DAY, rng)
 
     a = len(cell_user)
-    if n_events < MIN_EVENTS_PER_DAY * a:
-        keep = rng.random(a) < n_events / (MIN_EVENTS_PER_DAY * a)
-        cell_user, cell_day = cell_user[keep], cell_day[keep]
-        a = len(cell_user)
     if a > n_events:   # only for absurdly few events: one event per kept day
         keep = np.sort(rng.choice(a, n_events, replace=False))
         cell_user, cell_day, a = cell_user[keep], cell_day[keep], n_events
@@ -64,7 +60,8 @@ def simulate(users: Users, world: World, plan: Plan, day_factor: np.ndarray, n_e
     sessions = np.minimum(counts, 1 + rng.poisson(0.3 + 0.9 * power))
 
     offsets = world.countries["utc_offset"].to_numpy()[users.country[cell_user]]
-    ev_user, ev_time_ms, ev_session, first = _event_times(cell_user, cell_day, counts, sessions, offsets, rng)
+    floor = earliest_second(users, cell_user, cell_day)
+    ev_user, ev_time_ms, ev_session, first = _event_times(cell_user, cell_day, counts, sessions, offsets, floor, rng)
     ev_event = _event_names(users, ev_user, first, plan, rng)
 
     order = np.argsort(ev_time_ms, kind="stable")
@@ -73,7 +70,8 @@ def simulate(users: Users, world: World, plan: Plan, day_factor: np.ndarray, n_e
 
 
 def _active_days(users: Users, kind: np.ndarray, income: np.ndarray, day_factor: np.ndarray,
-                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+                 most_days: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(user, day) of every active day, sorted, about `most_days` of them at most."""
     n = len(users)
     signup_day = users.signup_s // 86400
     mean_life = np.array([MEAN_LIFETIME_DAYS[k] for k in ("quick", "regular", "power")])[kind]
@@ -89,37 +87,52 @@ def _active_days(users: Users, kind: np.ndarray, income: np.ndarray, day_factor:
     end2 = np.minimum(start2 + 1 + rng.exponential(RESURRECT_LIFETIME_DAYS, n).astype(np.int64), N_DAYS)
     back &= start2 < N_DAYS
 
+    # Segments in user order (a user's comeback after the first segment), so the days come out
+    # sorted by user and day without duplicates.
     seg_user = np.concatenate([np.flatnonzero(alive), np.flatnonzero(back)])
-    seg_start = np.concatenate([start1[alive], start2[back]])
-    seg_end = np.concatenate([end1[alive], end2[back]])
-    seg_rate = np.concatenate([rate[alive], 0.8 * rate[back]])
+    order = np.argsort(seg_user, kind="stable")
+    seg_user = seg_user[order]
+    seg_start = np.concatenate([start1[alive], start2[back]])[order]
+    seg_end = np.concatenate([end1[alive], end2[back]])[order]
+    seg_rate = np.concatenate([rate[alive], 0.8 * rate[back]])[order]
+    # A new user is active on the day of signing up: the first day of their first segment.
+    seg_signup = np.concatenate([signup_day[alive] >= 0, np.zeros(int(back.sum()), dtype=bool)])[order]
+
+    # When the events would be spread thinner than MIN_EVENTS_PER_DAY, every non-signup day is
+    # kept with the same chance q: the same as drawing the Bernoulli days at rate x q.
+    cum_factor = np.concatenate([[0.0], np.cumsum(day_factor)])
+    expected = float((seg_rate * (cum_factor[seg_end] - cum_factor[seg_start])).sum())
+    q = (most_days - seg_signup.sum()) / expected if expected > 0 else 1.0
+    seg_rate = seg_rate * min(1.0, max(q, 1e-6))
 
     # Bernoulli days as geometric gaps; enough gaps per segment to pass its end with near certainty.
     length = seg_end - seg_start
     mu = length * seg_rate
-    k = np.minimum(np.ceil(mu + 5 * np.sqrt(mu) + 5).astype(np.int64), length)
+    k = np.minimum(np.ceil(mu + 4 * np.sqrt(mu) + 4).astype(np.int64), length)
     seg_of = np.repeat(np.arange(len(seg_user)), k)
-    pos = np.cumsum(rng.geometric(seg_rate[seg_of]))
-    before = np.concatenate([[0], pos[np.cumsum(k)[:-1] - 1]]) if len(k) else np.zeros(0, np.int64)
+    gap = rng.geometric(seg_rate[seg_of])
+    first = np.cumsum(k) - k
+    gap[first[seg_signup]] = 1
+    signup_cell = np.zeros(len(gap), dtype=bool)
+    signup_cell[first[seg_signup]] = True
+    pos = np.cumsum(gap)
+    before = np.concatenate([[0], pos[first[1:] - 1]]) if len(k) else np.zeros(0, np.int64)
     day = seg_start[seg_of] + pos - np.repeat(before, k) - 1
-    inside = day < seg_end[seg_of]
-    day, user = day[inside], seg_user[seg_of[inside]]
-    kept = rng.random(len(day)) < day_factor[day]
-    day, user = day[kept], user[kept]
-
-    new = (signup_day >= 0) & alive   # a new user is active on the day of signing up
-    key = np.unique(np.concatenate([user * N_DAYS + day, np.flatnonzero(new) * N_DAYS + signup_day[new]]))
-    return (key // N_DAYS).astype(np.int64), (key % N_DAYS).astype(np.int64)
+    keep = (day < seg_end[seg_of]) & (signup_cell | (rng.random(len(day)) < day_factor[np.minimum(day, N_DAYS - 1)]))
+    return seg_user[seg_of[keep]], day[keep]
 
 
-def _event_times(cell_user, cell_day, counts, sessions, utc_offset_h, rng):
-    """Session starts by local hour of day, events within a session a few seconds to minutes apart."""
+def _event_times(cell_user, cell_day, counts, sessions, utc_offset_h, floor, rng):
+    """Session starts by local hour of day (from `floor`, the cell's earliest second, on), events
+    within a session a few seconds to minutes apart."""
     n_sessions = int(sessions.sum())
     cell_of_session = np.repeat(np.arange(len(counts)), sessions)
     hour = np.searchsorted(np.cumsum(DIURNAL), rng.random(n_sessions) * DIURNAL.sum(), side="right")
     local = hour * 3600 + rng.integers(0, 3600, n_sessions)
     utc = (local - np.round(utc_offset_h[cell_of_session] * 3600).astype(np.int64)) % 86400
     start = np.sort(cell_of_session * 86400 + utc) % 86400   # sessions in time order within a day
+    low = floor[cell_of_session]
+    start = low + start * (86400 - low) // 86400
 
     n = int(counts.sum())
     cell_of_event = np.repeat(np.arange(len(counts)), counts)

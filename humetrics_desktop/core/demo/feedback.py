@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from .activity import Activity
-from .people import Users
+from .people import Users, seconds_on
 from .plan import N_DAYS, OutageStory
 from .survey import NEGATIVE_THEME_P
 from .texts import NEGATIVE_THEMES, POSITIVE_THEMES, compose
 
-FEEDBACK_PER_USER = 0.6
+FEEDBACK_PER_USER = 1.0
 SOURCES = np.array(["app_store", "google_play", "twitter", "reddit", "support"], dtype=object)
 SOURCE_P = np.array([0.30, 0.35, 0.12, 0.08, 0.15])
 RATED = np.array([True, True, False, False, True])     # stores rate 1-5 stars, support asks for CSAT
@@ -49,7 +49,7 @@ def make_feedback(users: Users, activity: Activity, incident: np.ndarray, story:
     source = rng.choice(len(SOURCES), n, p=SOURCE_P)
     stars = np.select([tone == 0, tone == 1], [1 + (rng.random(n) < 0.35), np.full(n, 3)],
                       4 + (rng.random(n) < 0.7))
-    second = day * 86400 + rng.integers(0, 86400, n)
+    second = seconds_on(users, author, day, rng)
     order = np.argsort(second, kind="stable")
     return pd.DataFrame({
         "feedback_id": [f"F{i:07d}" for i in range(1, n + 1)],

@@ -105,3 +105,15 @@ def make_users(world: World, n: int, age_story: AgeStory, rng: np.random.Generat
     plan = _pick(rng, np.cumsum(PLAN_SHARE), n)
     disposition = _pick(rng, np.cumsum(DISPOSITION_SHARE), n)
     return Users(country, region, signup_s, band, age, gender, language, plan, disposition)
+
+
+def earliest_second(users: Users, user: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Second of the day from which `user` can act on `day`: after signing up, on the signup day."""
+    signup = users.signup_s[user]
+    return np.where(signup // 86400 == day, signup % 86400, 0)
+
+
+def seconds_on(users: Users, user: np.ndarray, day: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A uniform moment of `day` (seconds since START) at which `user` had already signed up."""
+    floor = earliest_second(users, user, day)
+    return day * 86400 + floor + (rng.random(len(user)) * (86400 - floor)).astype(np.int64)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .activity import Activity
-from .people import Users
+from .people import Users, seconds_on
 from .plan import N_DAYS, START, Plan, day_of
 from .texts import NEGATIVE_THEMES, POSITIVE_THEMES, compose
 from .world import World
@@ -76,7 +76,7 @@ def make_responses(users: Users, activity: Activity, world: World, plan: Plan,
     theme = np.where(shifted & (rng.random(n) < plan.price.theme_share_after), plan.price.theme, theme)
     comment = np.where(rng.random(n) < COMMENT_SHARE, compose(rng, users.language[who], theme), "")
 
-    second = day * 86400 + rng.integers(0, 86400, n)
+    second = seconds_on(users, who, day, rng)
     order = np.argsort(second, kind="stable")
     df = pd.DataFrame({
         "response_id": [f"R{i:07d}" for i in range(1, n + 1)],

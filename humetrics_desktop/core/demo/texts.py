@@ -7,6 +7,7 @@ tone. PRICE_WORDS lists the words that mark the price theme in each language.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 NEGATIVE_THEMES = ("price", "bugs", "slow", "support", "sync", "features", "outage")
 POSITIVE_THEMES = ("easy", "teamwork", "design", "helpful", "value")
@@ -149,18 +150,34 @@ def writing_language(language: np.ndarray) -> np.ndarray:
     return np.where(np.isin(language, LANGUAGES), language, "en").astype(object)
 
 
+THEMES = NEGATIVE_THEMES + POSITIVE_THEMES + (NEUTRAL_THEME,)
+
+
+def _flat_bank() -> tuple[np.ndarray, np.ndarray]:
+    """All sentences in one array, and per (language, theme) its first sentence and count,
+    at row LANGUAGES.index(language) * len(THEMES) + THEMES.index(theme)."""
+    sentences, first_count = [], []
+    for code in LANGUAGES:
+        for name in THEMES:
+            first_count.append((len(sentences), len(BANK[code][name])))
+            sentences += BANK[code][name]
+    return np.array(sentences, dtype=object), np.array(first_count)
+
+
+_SENTENCES, _FIRST_COUNT = _flat_bank()
+
+
 def compose(rng: np.random.Generator, language: np.ndarray, theme: np.ndarray,
             closer_share: float = 0.3) -> np.ndarray:
     """One text per row, in the row's writing language, on the row's theme."""
-    out = np.empty(len(theme), dtype=object)
     lang = writing_language(language)
-    pick = rng.random(len(theme))
+    lang_code = pd.Categorical(lang, categories=LANGUAGES).codes.astype(np.int64)
+    theme_code = pd.Categorical(theme, categories=THEMES).codes.astype(np.int64)
+    if (theme_code < 0).any():
+        raise ValueError(f"unknown text theme: {theme[theme_code < 0][0]!r}")
+    first, count = _FIRST_COUNT[lang_code * len(THEMES) + theme_code].T
+    out = _SENTENCES[first + (rng.random(len(theme)) * count).astype(np.int64)]
     closer = rng.random(len(theme)) < closer_share
-    for code in LANGUAGES:
-        for name, sentences in BANK[code].items():
-            rows = np.flatnonzero((lang == code) & (theme == name))
-            if len(rows):
-                out[rows] = np.array(sentences, dtype=object)[(pick[rows] * len(sentences)).astype(int)]
     for tone, themes in (("negative", NEGATIVE_THEMES), ("positive", POSITIVE_THEMES)):
         rows = np.flatnonzero(closer & (lang == "en") & np.isin(theme, themes))
         endings = np.array(CLOSERS[tone], dtype=object)
