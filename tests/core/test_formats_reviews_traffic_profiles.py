@@ -77,3 +77,13 @@ def test_ga4_reads_only_the_first_segment(tmp_path):
     assert res.report.format == "ga4"
     assert (res.report.read, res.report.valid, res.report.rejected) == (3, 2, 1)
     assert res.table["active_users"].sum() == 15
+
+
+def test_ga4_summary_row_found_beside_metrics_we_do_not_keep(tmp_path):
+    p = tmp_path / "ga4.csv"
+    p.write_text("# Start date: 20240301\n# End date: 20240302\n"
+                 "Country,Date,Active users,Engagement rate,Average engagement time per active user\n"
+                 ",,15,0.61,42.5\nGermany,20240301,10,0.6,40\nFrance,20240301,5,0.62,45\n")
+    res = registry.read_any(str(p))
+    assert res.report.reasons["totals row (not data)"] == 1
+    assert res.table["active_users"].sum() == 15

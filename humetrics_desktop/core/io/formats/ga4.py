@@ -38,6 +38,9 @@ _METRICS = {"active users": "active_users", "users": "active_users", "total user
             "views": "views", "event count": "event_count"}
 _DIMS = {"date": "date", "country": "country", "region": "region", "city": "city",
          "country id": "country", "region id": "region"}
+# metrics this reader does not keep, which must not be taken for dimensions (totals detection)
+_METRIC_LIKE = re.compile(r"rate|average|\bper\b|count|duration|time\b|revenue|value|users|"
+                          r"sessions|views|events|conversions|%")
 _UNKNOWN = {"(not set)", "(other)", "(not provided)", ""}
 
 
@@ -103,7 +106,7 @@ def read(path: str, progress: Progress) -> ImportResult:
     folded = [h.casefold() for h in names]
     dims = {_DIMS[f]: k for k, f in enumerate(folded) if f in _DIMS}
     mets = {_METRICS[f]: k for k, f in enumerate(folded) if f in _METRICS}
-    dim_cols = [k for k, f in enumerate(folded) if f not in _METRICS]
+    dim_cols = [k for k, f in enumerate(folded) if f not in _METRICS and not _METRIC_LIKE.search(f)]
     seg = folded.index("segment") if "segment" in folded else None
     first_segment = None
     rows = []
