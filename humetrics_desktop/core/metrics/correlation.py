@@ -55,7 +55,7 @@ def _stationary(s: pd.Series, method: str) -> pd.Series:
     t = np.arange(len(s), dtype="float64")
     slope, intercept = np.polyfit(t[ok], s[ok].to_numpy(), 1)
     resid = s - (intercept + slope * t)
-    return resid - resid.groupby(s.index.dayofweek).transform("mean")
+    return resid - resid.groupby(s.index.day_of_week).transform("mean")
 
 
 def _acf(x: np.ndarray, max_lag: int) -> np.ndarray:
@@ -103,7 +103,10 @@ def cross_correlation(sentiment: pd.Series, traffic: pd.Series, max_lag: int = 1
         m = max(1, min(max_lag, n_days // 4))
         factor = max(1.0, 1.0 + 2.0 * float(np.sum(_acf(x, m) * _acf(y, m))))
         for k in lags:
-            xa, yb = (x[:len(x) - k], y[k:]) if k >= 0 else (x[-k:], y[:len(y) + k])
+            if abs(k) >= len(x):
+                xa = yb = np.empty(0)
+            else:
+                xa, yb = (x[:len(x) - k], y[k:]) if k >= 0 else (x[-k:], y[:len(y) + k])
             ok = np.isfinite(xa) & np.isfinite(yb)
             n = int(ok.sum())
             r = math.nan

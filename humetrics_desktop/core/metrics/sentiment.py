@@ -42,9 +42,11 @@ def feedback_texts(reviews: pd.DataFrame | None, survey: pd.DataFrame | None = N
         s["source"] = "survey"
         s["rating"] = np.nan  # an NPS score is not a star rating
         parts.append(s)
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in FEEDBACK_COLUMNS})
-    out = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    parts = [p for p in parts if len(p)]
+    if parts:
+        out = pd.concat(parts, ignore_index=True)
+    else:
+        out = pd.DataFrame({c: pd.Series(dtype="object") for c in FEEDBACK_COLUMNS})
     out["created_at"] = pd.to_datetime(out["created_at"], utc=True)
     out["rating"] = pd.to_numeric(out["rating"], errors="coerce")
     return out
