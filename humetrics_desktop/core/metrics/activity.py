@@ -8,7 +8,7 @@ Days are UTC epoch days (days since 1970-01-01).
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -47,6 +47,8 @@ class Activity:
     end_day: int
     rejected: int = 0
     has_session_ids: bool = False
+    # per-uid label codes already computed (shared by restricted copies: uids do not change)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def n_users(self) -> int:
@@ -73,21 +75,27 @@ class Activity:
         return pc.is_in(self.user_ids, value_set=pa.array(pd.Index(ids).astype(str), type=pa.string())
                         ).to_numpy(zero_copy_only=False)
 
-    def segment_codes(self, labels: pd.Series, unknown: str = "unknown") -> tuple[np.ndarray, list[str]]:
-        """Per uid, the index of its label in the returned list; `labels` maps user_id -> label.
-        Users without a label (or with a missing one) get `unknown`."""
+    def label_codes(self, labels: pd.Series) -> tuple[np.ndarray, list[str]]:
+        """Per uid, the index of its label in the returned sorted list, -1 where it has none.
+        `labels` maps user_id -> label (the last of duplicated ids wins)."""
         labels = labels[~labels.index.duplicated(keep="last")].dropna().astype(str)
         names = sorted(labels.unique())
-        codes_of_label = pd.Series(np.arange(len(names)), index=names)
+        code_of = pd.Series(np.arange(len(names)), index=names)
         pos = pc.index_in(self.user_ids, value_set=pa.array(labels.index.astype(str), type=pa.string()))
         pos = pos.to_numpy(zero_copy_only=False)
         missing = pd.isna(pos)
-        out = np.full(self.n_users, len(names), dtype=np.int32)
-        idx = pos[~missing].astype(np.int64)
-        out[~missing] = codes_of_label.reindex(labels.to_numpy()[idx]).to_numpy()
-        if missing.any():
-            names = names + [unknown]
+        out = np.full(self.n_users, -1, dtype=np.int32)
+        out[~missing] = code_of.reindex(labels.to_numpy()[pos[~missing].astype(np.int64)]).to_numpy()
         return out, names
+
+    def segment_codes(self, labels: pd.Series, unknown: str = "unknown") -> tuple[np.ndarray, list[str]]:
+        """A split: per uid, the index of its label in the returned list; users without a label get
+        `unknown` (appended to the list when someone has no label)."""
+        codes, names = self.label_codes(labels)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(names), codes).astype(np.int32)
+            names = names + [unknown]
+        return codes, names
 
 
 def epoch_day(d: date | pd.Timestamp) -> int:

@@ -24,17 +24,24 @@ def _with_segment(df: pl.DataFrame, split: Split | None) -> tuple[pl.DataFrame, 
 
 
 def session_stats(act: Activity, split: Split | None = None) -> pd.DataFrame:
-    """Per segment and day: sessions, active users, sessions per active user, mean and median length."""
-    s, names = _with_segment(_window(act, act.sessions), split)
-    daily = (s.group_by("seg", "day")
-             .agg(sessions=pl.len(), mean_length_s=pl.col("length_s").mean(),
-                  median_length_s=pl.col("length_s").median()))
-    ud, _ = _with_segment(_window(act, act.user_day.select("uid", "day")), split)
-    users = ud.group_by("seg", "day").agg(users=pl.len())  # user_day rows are distinct (user, day)
-    out = daily.join(users, on=["seg", "day"], how="left").sort("seg", "day").to_pandas()
-    out.insert(0, "segment", np.asarray(names, dtype=object)[out.pop("seg").to_numpy()])
-    out.insert(1, "date", day_to_date(out.pop("day").to_numpy()))
+    """Per segment and day with activity: sessions (by the day they start), active users, sessions per
+    active user and mean session length."""
+    s = _window(act, act.sessions)
+    ud = _window(act, act.user_day)
+    lo, hi = act.start_day, act.end_day
+    n_d = max(hi - lo + 1, 0)
+    seg, names = split_rows(split, s["uid"].to_numpy())
+    key = seg * n_d + (s["day"].to_numpy() - lo)
+    size = len(names) * n_d
+    sessions = np.bincount(key, minlength=size)
+    total = np.bincount(key, weights=s["length_s"].to_numpy().astype(np.float64), minlength=size)
+    useg, _ = split_rows(split, ud["uid"].to_numpy())
+    users = np.bincount(useg * n_d + (ud["day"].to_numpy() - lo), minlength=size)  # rows are distinct (user, day)
+    out = pd.DataFrame({"segment": np.repeat(names, n_d), "date": np.tile(day_to_date(np.arange(lo, hi + 1)), len(names)),
+                        "sessions": sessions, "users": users, "total_length_s": total})
+    out = out[out["users"] > 0].reset_index(drop=True)
     out["sessions_per_user"] = out["sessions"] / out["users"]
+    out["mean_length_s"] = out["total_length_s"] / out["sessions"]
     return out
 
 

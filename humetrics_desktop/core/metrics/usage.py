@@ -6,7 +6,9 @@ from datetime import date
 
 import pandas as pd
 
-from ..filters import Filter, selected_users
+import numpy as np
+
+from ..filters import Filter
 from ..progress import Progress
 from ..workspace import Workspace
 from .activity import Activity, cached_activity, day_to_date
@@ -85,6 +87,28 @@ def usage_metrics(act: Activity, settings: UsageSettings = UsageSettings(), spli
         segments=list(split[1]) if split else [], **out)
 
 
+def filter_mask(act: Activity, profiles: pd.DataFrame | None, flt: Filter) -> np.ndarray | None:
+    """Per uid: does the place/segment filter keep this user? Decided by the user's profile, as
+    filters.selected_users does (users without a profile are left out by such a filter), but through
+    per-user label codes computed once per column, so that a new filter costs array look-ups only."""
+    if profiles is None or "user_id" not in profiles.columns:
+        return None
+    conditions = [(col, vals) for col, vals in
+                  [("country", flt.countries), ("region", flt.regions), *flt.segments.items()]
+                  if vals and col in profiles.columns]
+    if not conditions:
+        return None
+    mask = np.ones(act.n_users, dtype=bool)
+    for col, vals in conditions:
+        memo_key = ("profile", id(profiles), col)
+        if memo_key not in act.memo:
+            act.memo[memo_key] = act.label_codes(profiles.set_index(profiles["user_id"].astype(str))[col])
+        codes, names = act.memo[memo_key]
+        wanted = {str(v) for v in vals}
+        mask &= np.isin(codes, [i for i, name in enumerate(names) if name in wanted])
+    return mask
+
+
 def usage_for_workspace(ws: Workspace, flt: Filter, settings: UsageSettings = UsageSettings(),
                         progress: Progress | None = None) -> UsageResult | None:
     """The Usage section's job: pre-aggregate the (unfiltered) events once, then apply the filter to
@@ -93,8 +117,8 @@ def usage_for_workspace(ws: Workspace, flt: Filter, settings: UsageSettings = Us
     events = ws.table("events")
     if events is None or events.empty:
         return None
-    act = cached_activity(events, ws.table("profiles"), progress.sub(0.0, 0.6))
-    users = selected_users(ws, flt)
-    act = act.restrict(flt.start, flt.end, None if users is None else act.user_mask(users))
+    profiles = ws.table("profiles")
+    act = cached_activity(events, profiles, progress.sub(0.0, 0.6))
+    act = act.restrict(flt.start, flt.end, filter_mask(act, profiles, flt))
     split = act.segment_codes(user_segments(ws, settings.split_by)) if settings.split_by else None
     return usage_metrics(act, settings, split, progress.sub(0.6, 1.0))
