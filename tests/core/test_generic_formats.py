@@ -135,7 +135,8 @@ def test_xlsx(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     from datetime import datetime
     wb = openpyxl.Workbook()
-    ws = wb.active
+    wb.active.title = "empty"
+    ws = wb.create_sheet("customers")  # the first sheet holds nothing: the second is read
     ws.append([])  # a blank first row: the header is the first non-empty row
     ws.append(["Customer ID", "Signup date", "Pays", "Age"])
     ws.append([101, datetime(2024, 1, 2, 3, 4, 5), "Allemagne", 30])
@@ -153,6 +154,7 @@ def test_xlsx(tmp_path):
     assert list(t["user_id"]) == ["101"]
     assert t["signup_at"].iloc[0] == pd.Timestamp("2024-01-02 03:04:05", tz="UTC")
     assert list(t["country"]) == ["DE"]
+    assert r.notes == ["read sheet 'customers', the first of 2 that holds data"]
 
 
 def test_parquet_struct_columns_and_row_groups(tmp_path):
@@ -267,3 +269,28 @@ def test_bytes_io_not_needed_for_plain_parquet(tmp_path):
     p.write_bytes(gzip.compress(buf.getvalue()))
     res = read(p)
     assert res.report.kind == "layer" and list(res.table["key"]) == ["DE", "FR"]
+
+
+def test_cancel_stops_a_read(tmp_path):
+    from humetrics_desktop.core.progress import Cancelled, Progress
+    p = tmp_path / "events.csv"
+    p.write_text("user_id,timestamp,event\n" + "u1,2024-01-01T00:00:00Z,open\n" * 300_000)
+
+    class CancelAtHalf(Progress):
+        def _report(self):
+            if self.value > 0.3:
+                self.cancel()
+
+    with pytest.raises(Cancelled):
+        generic.read(str(p), progress=CancelAtHalf())
+
+
+def test_regions_normalised_and_unmatched_counted(tmp_path):
+    p = tmp_path / "users.csv"
+    p.write_text("user_id,country,region\nu1,DE,Bayern\nu2,Germany,DE-BE\nu3,FR,Nowhere Land\n"
+                 "u4,JP,東京都\nu5,,\n")
+    res = read(p)
+    t = res.table
+    assert [None if pd.isna(v) else v for v in t["region"]] == ["DE-BY", "DE-BE", None, "JP-13", None]
+    assert t["country"].tolist() == ["DE", "DE", "FR", "JP", "??"]
+    assert res.report.unmatched == {"region:Nowhere Land": 1}

@@ -158,6 +158,9 @@ class TableSource:
     def _xlsx_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
         ws, wb = _first_sheet(self)
         try:
+            if len(wb.worksheets) > 1:
+                report.notes.append(f"read sheet '{ws.title}', the first of {len(wb.worksheets)} "
+                                    "that holds data")
             total = ws.max_row or 0
             header_seen = False
             batch: list[tuple] = []
@@ -391,12 +394,18 @@ def _first_sheet(src: TableSource):
         raise
     except Exception as e:  # noqa: BLE001 - openpyxl raises many types for corrupt workbooks
         raise ImportError_(src.path, f"not a readable Excel workbook ({type(e).__name__}: {e})") from e
-    ws = next((s for s in wb.worksheets if (s.max_row or 0) > 0 and (s.max_column or 0) > 0),
-              wb.worksheets[0] if wb.worksheets else None)
+    ws = next((s for s in wb.worksheets if _sheet_has_data(s)), wb.worksheets[0] if wb.worksheets else None)
     if ws is None:
         wb.close()
         raise ImportError_(src.path, "the workbook has no sheets")
     return ws, wb
+
+
+def _sheet_has_data(ws, rows: int = 100) -> bool:
+    for values in islice(ws.iter_rows(values_only=True), rows):
+        if any(v is not None and str(v).strip() for v in values):
+            return True
+    return False
 
 
 def _parquet_file(src: TableSource):
