@@ -30,10 +30,6 @@ def head_text(head: bytes) -> str:
     return head.decode(detect_encoding(head), errors="ignore").lstrip("\ufeff")
 
 
-def head_lines(head: bytes, n: int = 20) -> list[str]:
-    return head_text(head).splitlines()[:n]
-
-
 def csv_header(head: bytes, rows: int = 1) -> list[list[str]]:
     """The first `rows` CSV records of the head (delimiter: comma, tab or semicolon by count)."""
     text = head_text(head)
@@ -71,36 +67,28 @@ class SizedText:
         self.text.close()
 
 
-def csv_records(path: str, progress: Progress, delimiter: str | None = None
-                ) -> Iterator[tuple[int, list[str]]]:
-    """(physical line number, fields) for every CSV record; white-space-only records skipped.
+def csv_records(path: str, progress: Progress) -> Iterator[tuple[int, list[str]]]:
+    """(physical line number, fields) for every CSV record, the delimiter (comma, tab or
+    semicolon) chosen by its count in the first line; white-space-only records skipped.
     Decoding errors become a one-line ImportError_."""
     st = SizedText(path)
+    last_line = 0
     try:
-        if delimiter is None:
-            sample = st.text.read(64 * 1024)
-            first = sample.split("\n", 1)[0]
-            delimiter = max([",", "\t", ";"], key=first.count)
-            stream = _prepend(sample, st.text)
-        else:
-            stream = st.text
-        reader = csv.reader(stream, delimiter=delimiter)
-        n = 0
-        last_line = 0
-        try:
-            for rec in reader:
-                start = last_line + 1
-                last_line = reader.line_num
-                n += 1
-                if n % 20000 == 0:
-                    progress.set(st.fraction(), "reading rows")
-                if not rec or all(not c.strip() for c in rec):
-                    continue
-                yield start, rec
-        except UnicodeDecodeError as e:
-            raise ImportError_(path, f"not valid {st.encoding} text near line {last_line + 1} ({e.reason})") from e
-        except csv.Error as e:
-            raise ImportError_(path, f"broken CSV near line {last_line + 1} ({e})") from e
+        sample = st.text.read(64 * 1024)
+        first = sample.split("\n", 1)[0]
+        delimiter = max([",", "\t", ";"], key=first.count)
+        reader = csv.reader(_prepend(sample, st.text), delimiter=delimiter)
+        for n, rec in enumerate(reader, 1):
+            start, last_line = last_line + 1, reader.line_num
+            if n % 20000 == 0:
+                progress.set(st.fraction(), "reading rows")
+            if not rec or all(not c.strip() for c in rec):
+                continue
+            yield start, rec
+    except UnicodeDecodeError as e:
+        raise ImportError_(path, f"not valid {st.encoding} text near line {last_line + 1} ({e.reason})") from e
+    except csv.Error as e:
+        raise ImportError_(path, f"broken CSV near line {last_line + 1} ({e})") from e
     finally:
         st.close()
 
