@@ -111,13 +111,15 @@ def _split_z(cum: np.ndarray, lo: np.ndarray, mid: np.ndarray, hi: np.ndarray) -
 
 def find_declines(responses: pd.DataFrame, scopes: list[str] | tuple[str, ...] = ("region",),
                   freq: str = "month", windows: tuple[int | None, ...] = (3, None), min_n: int = MIN_N,
-                  alpha: float = 0.05,
+                  alpha: float | None = 0.05,
                   simulations: int = 1000, seed: int = 0,
                   progress: Progress | None = None) -> list[DeclineAlert]:
     """Scan for declines in the whole survey and in each value of each scope column.
 
     Returns at most one alert per scope value (its most significant split), most certain first.
-    The simulation uses a fixed seed, so the same data always give the same alerts.
+    With alpha=None every scope's most significant fall (z < -1.645) is returned whatever its
+    adjusted p, for a watch list beside the alerts. The simulation uses a fixed seed, so the same
+    data always give the same alerts.
     """
     progress = progress or Progress()
     v = valid_responses(responses)
@@ -174,7 +176,7 @@ def find_declines(responses: pd.DataFrame, scopes: list[str] | tuple[str, ...] =
         if not zt[m] < DECLINE_Z:
             continue
         p_adj = (1 + int((family_min <= zt[m]).sum())) / (simulations + 1)
-        if p_adj >= alpha:
+        if alpha is not None and p_adj >= alpha:
             continue
         b0, split, c1 = int(lo[m]), int(mid[m]), int(hi[m])
         alerts.append(DeclineAlert(

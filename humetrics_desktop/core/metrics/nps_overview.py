@@ -19,6 +19,8 @@ from .nps_terms import distinguishing_terms
 from .nps_time import FREQS, MIN_N, ewma_chart, nps_by_period
 
 # segments scanned for declines; every extra one costs power (the guard allows for each test)
+ALERT_ALPHA = 0.05   # family-wise: on data with no change, at most 1 scan in 20 raises an alert
+WATCH_P = 0.01
 ALERT_SCOPES = ("region", "country", "plan", "age_band", "income_group", "lean (tercile)")
 
 
@@ -29,7 +31,8 @@ class NpsOverview:
     periods: dict[str, pd.DataFrame]  # week|month|quarter -> nps_by_period + ewma_chart columns
     freq: str                         # the period shown first
     min_n: int
-    alerts: list[DeclineAlert]
+    alerts: list[DeclineAlert]       # falls that stand out after allowing for every comparison
+    watch: list[DeclineAlert]        # falls significant on their own (p < 0.01) but not after that
     segments: dict[str, pd.DataFrame]  # column -> nps_by_segment (suppressed with k)
     respondents: pd.DataFrame
     advocates: pd.DataFrame
@@ -68,7 +71,10 @@ def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
         # the EWMA centre: the first third of the periods, the "before" that drift is judged against
         periods[f] = ewma_chart(by_period, center_periods=max(3, int((~by_period["too_thin"]).sum()) // 3))
     scopes = [c for c in ALERT_SCOPES if c in resp.columns]
-    alerts = find_declines(resp, scopes=scopes, freq="month", min_n=min_n, progress=progress.sub(0.35, 0.6))
+    scan = find_declines(resp, scopes=scopes, freq="month", min_n=min_n, alpha=None,
+                         progress=progress.sub(0.35, 0.6))
+    alerts = [d for d in scan if d.p_adjusted < ALERT_ALPHA]
+    watch = [d for d in scan if d.p_adjusted >= ALERT_ALPHA and d.p < WATCH_P]
     progress.set(0.6, "NPS by segment")
     segments = {c: nps_by_segment(resp, c, k) for c in segment_columns(resp)}
     progress.set(0.7, "Advocates and people at risk")
@@ -86,5 +92,5 @@ def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
     terms = distinguishing_terms(resp, min_comments=k)
     timelines = Timelines(events, survey)
     progress.set(1.0, "NPS ready")
-    return NpsOverview(combined.total, combined.by_survey, periods, freq, min_n, alerts, segments, resp,
+    return NpsOverview(combined.total, combined.by_survey, periods, freq, min_n, alerts, watch, segments, resp,
                        adv, risk, adoption, by_category, days, terms, timelines, ws.secret, k, notes)

@@ -361,12 +361,20 @@ class NpsSection(Section):
                "No period fell significantly against the one before."))
 
     # ---- alerts ------------------------------------------------------------------------------------------
+    def _watch_text(self) -> str:
+        watch = self.result.watch if self.result else []
+        if not watch:
+            return ""
+        items = "; ".join(f"{w.where} {w.delta:+.1f} points ({w.baseline_label} to {w.current_label}, "
+                          f"p = {w.p:.2g} alone, {w.p_adjusted:.2g} after allowing for all)" for w in watch[:3])
+        return f"<br><span style='color:#555'>Worth watching, not yet beyond chance: {items}.</span>"
+
     def _show_alert(self) -> None:
         alerts = self.result.alerts if self.result else []
         if not alerts:
             self.banner.setStyleSheet("#npsAlert { background: #eef5ee; border: 1px solid #9ccc9c; border-radius: 4px; }")
             self.banner_text.setText("No decline in NPS stands out from chance in any region or segment "
-                                     "(every comparison allowed for).")
+                                     "(every comparison allowed for)." + self._watch_text())
             self.banner_open.hide()
             self.banner_next.hide()
             self.banner.show()
@@ -374,7 +382,7 @@ class NpsSection(Section):
         a = alerts[self._alert_index % len(alerts)]
         self.banner.setStyleSheet("#npsAlert { background: #fdecea; border: 1px solid #e57373; border-radius: 4px; }")
         count = f"Alert {self._alert_index % len(alerts) + 1} of {len(alerts)}: " if len(alerts) > 1 else "Alert: "
-        self.banner_text.setText(f"<b>{count}</b>{a.message}.")
+        self.banner_text.setText(f"<b>{count}</b>{a.message}." + self._watch_text())
         self.banner_open.show()
         self.banner_next.setVisible(len(alerts) > 1)
         self.banner.show()
