@@ -57,7 +57,10 @@ def sniff(path: str, head: bytes) -> bool:
 
 
 def _number(value: str) -> float | None:
-    s = (value or "").strip().replace(",", "").replace("\u00a0", "")
+    """A count: "1,234", "1 234" and (exports in German and similar locales) "1.234" are 1234."""
+    s = (value or "").strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", s):  # counts are whole: dots group thousands
+        s = s.replace(".", "")
     if not s:
         return 0.0
     try:

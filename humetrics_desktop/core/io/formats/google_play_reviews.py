@@ -11,7 +11,8 @@ Time", "Review Last Update Millis Since Epoch", "Star Rating", "Review Title", "
 Quirks handled:
 - The encoding: UTF-16 with or without its mark (UTF-8 copies re-saved by a spreadsheet work too).
 - Times: the millisecond epoch column when filled, else the ISO "2024-03-10T09:15:00Z" text.
-- Rating-only reviews have no text: they are kept (text empty) because their stars count.
+- Rating-only reviews have no text: they are kept (text empty) because their stars count; a
+  review with only a title takes the title as its text.
 - The report has no country; "Reviewer Language" ("en", "pt_BR") goes to `language`.
 - A review edited later appears once with its last version; the same Review Link (or, without a
   link, the same submit millis + device + text) twice in one file is a duplicate.
@@ -66,7 +67,7 @@ def read(path: str, progress: Progress) -> ImportResult:
         if stars is None:
             report.reject(line, header[i_stars], "star rating is not 1-5", get(rec, i_stars))
             continue
-        text = (get(rec, i_text) or "").strip()
+        text = (get(rec, i_text) or "").strip() or (get(rec, i_title) or "").strip()
         key = get(rec, i_link) or (get(rec, i_submit_ms), get(rec, i_dev), text)
         if key in seen:
             report.duplicate(reason="duplicate review")
