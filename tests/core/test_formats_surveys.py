@@ -122,3 +122,14 @@ def test_qualtrics_nps_recoded_one_to_eleven_is_shifted_back(tmp_path):
     assert res.table["score"].tolist() == original.table["score"].tolist()
     assert any("1-11" in n for n in res.report.notes)
     assert not any("1-11" in n for n in original.report.notes)
+
+
+def test_surveymonkey_day_first_dates(tmp_path):
+    text = (FIX / "surveymonkey-nps.csv").read_bytes().decode("utf-8-sig")
+    text = text.replace("03/10/2024", "13/03/2024").replace("03/09/2024", "09/03/2024")
+    p = tmp_path / "sm.csv"
+    p.write_text(text, encoding="utf-8")
+    res = registry.read_any(str(p))
+    t = res.table.set_index("response_id")["submitted_at"]
+    assert t["11400001"] == pd.Timestamp("2024-03-09 10:02:11", tz="UTC")
+    assert t["11400003"] == pd.Timestamp("2024-03-13 13:04", tz="UTC")

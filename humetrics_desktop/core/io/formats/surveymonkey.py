@@ -13,7 +13,8 @@ Quirks handled:
 - The NPS question is the one whose text asks how likely one is to recommend; its answers are 0-10
   or "10 - Extremely likely"-style labels.
 - Comment: the first open-ended answer after the NPS question.
-- Dates are "MM/DD/YYYY hh:mm:ss AM" with no time zone: they are taken as UTC (noted in the report).
+- Dates are "MM/DD/YYYY hh:mm:ss AM" (DD/MM/YYYY for accounts outside the US, told apart by a
+  first number above 12) with no time zone: they are taken as UTC (noted in the report).
 - "Respondent ID" repeated is a duplicate.
 """
 from __future__ import annotations
@@ -103,7 +104,20 @@ def read(path: str, progress: Progress) -> ImportResult:
             row[names[i]] = rec[i]
         records.append(row)
     progress.set(0.9, "normalising")
-    df = c.survey_table(records, report, FORMAT, extra_cols=[names[i] for i in others])
+    dayfirst = _day_first([r["submitted_at"] for r in records])
+    df = c.survey_table(records, report, FORMAT, dayfirst=dayfirst,
+                        extra_cols=[names[i] for i in others])
     report.notes.append("SurveyMonkey dates carry no time zone: read as UTC")
+    if dayfirst:
+        report.notes.append("dates are day/month/year (a first number above 12 shows it)")
     progress.set(1.0, "done")
     return ImportResult(table=c.finish(df, KIND, report), report=report)
+
+
+def _day_first(values: list) -> bool:
+    """US accounts write MM/DD/YYYY, others DD/MM/YYYY: a first number above 12 settles it."""
+    for v in values:
+        m = re.match(r"\s*(\d{1,2})/(\d{1,2})/\d{4}", str(v or ""))
+        if m and int(m.group(1)) > 12:
+            return True
+    return False
