@@ -160,3 +160,13 @@ def test_fuzzed_csv_rows_are_always_accounted_for(tmp_path):
         assert len(res.table) == r.valid
 
     check()
+
+
+def test_blank_lines_in_a_one_column_file_are_not_rows(tmp_path):
+    # found by the fuzzer: a blank line has as many fields (one) as a one-column header
+    p = tmp_path / "ids.csv"
+    p.write_text("user_id\nu1\n\n   \nu2\n")
+    res = generic.read(str(p), mapping={"kind": "profiles", "columns": {"user_id": "user_id"}})
+    r = res.report
+    assert (r.read, r.valid, r.rejected) == (2, 2, 0)
+    assert res.table["user_id"].tolist() == ["u1", "u2"]

@@ -51,14 +51,17 @@ class _Counting(io.RawIOBase):
     """Counts the bytes read through it (progress for plain and compressed files alike)."""
 
     def __init__(self, inner) -> None:
-        self._inner, self.count = inner, 0
+        self._inner, self.count, self.nuls = inner, 0, 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b) -> int:
         n = self._inner.readinto(b)
-        self.count += n or 0
+        if n:
+            self.count += n
+            # NUL bytes are rare in text; counting them here spares a per-cell search when none
+            self.nuls += memoryview(b)[:n].tobytes().count(0) if self.nuls == 0 else 0
         return n
 
     def close(self) -> None:
@@ -138,7 +141,8 @@ class TableSource:
                         header = batch[first]
                         batch, starts = batch[first + 1:], starts[first + 1:]
                     with _gc_paused():
-                        frame, kept = _csv_frame(batch, starts, self.columns, ncols, report)
+                        frame, kept = _csv_frame(batch, starts, self.columns, ncols, report,
+                                                 check_nul=counter.nuls > 0)
                     del batch
                     if len(frame):
                         yield RawChunk(frame, kept)
@@ -576,7 +580,7 @@ def _record_starts(batch: list[list[str]], before: int, after: int) -> np.ndarra
 
 
 def _csv_frame(batch: list[list[str]], starts: np.ndarray, columns: list[str], ncols: int,
-               report: ImportReport) -> tuple[pd.DataFrame, np.ndarray]:
+               report: ImportReport, check_nul: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
     """Rows with the header's field count become the frame (text columns); others are rejected.
     Blank lines are not rows. A trailing empty field (a delimiter at the end of the line) is
     tolerated."""
@@ -585,7 +589,7 @@ def _csv_frame(batch: list[list[str]], starts: np.ndarray, columns: list[str], n
     for i in np.flatnonzero(lens == 1):
         blank[i] = not batch[i][0].strip()
     report.read += int((~blank).sum())
-    ok = lens == ncols
+    ok = (lens == ncols) & ~blank
     for i in np.flatnonzero(~ok & ~blank):  # rare: look at each odd row
         row = batch[i]
         if lens[i] > ncols and not any(c.strip() for c in row[ncols:]):
@@ -602,7 +606,7 @@ def _csv_frame(batch: list[list[str]], starts: np.ndarray, columns: list[str], n
     frame = pd.DataFrame({c: pd.array(pa.array(v, pa.string()), dtype="str") for c, v in zip(columns, cols)})
     lines = starts[keep]
     nul = np.zeros(len(frame), bool)
-    for c in columns:
+    for c in columns if check_nul else ():
         nul |= frame[c].str.contains("\x00", regex=False).to_numpy(dtype=bool, na_value=False)
     if nul.any():
         for i in np.flatnonzero(nul):
