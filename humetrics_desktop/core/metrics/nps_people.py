@@ -199,6 +199,7 @@ def advocates(respondents: pd.DataFrame, trend: pd.DataFrame, quantile: float = 
     latest = latest_per_person(respondents)
     latest = latest.join(trend, on="user_id")
     out = latest[(latest["category"] == "promoter") & (latest["recent"] >= threshold)]
+    out = out.astype({c: "int64" for c in ("recent", "prior", "change")})  # all active, so none missing
     return out.sort_values(["recent", "score"], ascending=False).assign(threshold=threshold)
 
 
@@ -207,7 +208,7 @@ def at_risk(respondents: pd.DataFrame, trend: pd.DataFrame, min_prior: int = 2) 
     last 28 days than in the 28 before (trend = engagement_trend(events)), having had at least
     `min_prior` active days before. Largest fall first."""
     latest = latest_per_person(respondents).join(trend, on="user_id")
-    latest[["recent", "prior", "change"]] = latest[["recent", "prior", "change"]].fillna(0)
+    latest[["recent", "prior", "change"]] = latest[["recent", "prior", "change"]].fillna(0).astype("int64")
     out = latest[(latest["category"] == "detractor") & (latest["prior"] >= min_prior)
                  & (latest["recent"] < latest["prior"])]
     return out.sort_values(["change", "prior"], ascending=[True, False])

@@ -31,9 +31,10 @@ LINE = "#1a5fb4"
 RED = "#c62828"
 GREY = "#9e9e9e"
 COLUMN_WIDTHS = {"user_id": 125, "submitted_at": 120, "score": 50, "comment": 280, "category": 80,
-                 "last_seen": 120, "email": 150, "name": 120}
-LIST_COLUMNS = ("user_id", "score", "category", "comment", "region", "country", "plan", "recent", "prior",
-                "change", "days_active", "features_used", "last_seen", "submitted_at", "email", "name")
+                 "last_seen": 120, "email": 150, "name": 120, "recent": 60, "prior": 55, "change": 60}
+# the advocates and at-risk lists lead with why each person is on the list
+LIST_COLUMNS = ("user_id", "score", "recent", "prior", "change", "comment", "submitted_at", "region", "country",
+                "plan", "days_active", "features_used", "last_seen", "category", "email", "name")
 
 
 def _fmt(x: float, digits: int = 1) -> str:
@@ -227,10 +228,11 @@ class NpsSection(Section):
         export_adv = QPushButton("Export advocates…")
         export_adv.clicked.connect(lambda: self._export_dialog("advocates"))
         split = QSplitter(Qt.Orientation.Horizontal)
+        self.advocates_view, self.at_risk_view = _table(self.advocates), _table(self.at_risk)
         split.addWidget(_titled("Advocates: promoters who are highly engaged now (referral candidates)",
-                                self.advocates_note, _table(self.advocates), export_adv))
+                                self.advocates_note, self.advocates_view, export_adv))
         split.addWidget(_titled("At risk: detractors whose engagement is falling",
-                                self.at_risk_note, _table(self.at_risk), export_risk))
+                                self.at_risk_note, self.at_risk_view, export_risk))
         return split
 
     def _build_usage_tab(self) -> QWidget:
@@ -298,14 +300,17 @@ class NpsSection(Section):
         for i, name in enumerate(self.respondents.column_names()):
             self.respondents_view.setColumnWidth(i, COLUMN_WIDTHS.get(name, 90))
         self._apply_drill_filter()
-        for model, frame in ((self.advocates, result.advocates), (self.at_risk, result.at_risk)):
+        for model, view, frame in ((self.advocates, self.advocates_view, result.advocates),
+                                   (self.at_risk, self.at_risk_view, result.at_risk)):
             model.set_frame(frame, result.secret)
             model.set_unmasked(self.unmasked)
-        self.advocates_note.setText(f"{len(result.advocates):,} people: latest answer 9-10 and active on at least "
+            for i, name in enumerate(model.column_names()):
+                view.setColumnWidth(i, COLUMN_WIDTHS.get(name, 70))
+        self.advocates_note.setText(f"{len(result.advocates):,} people: latest answer 9-10 and active (recent) on at least "
                                     f"{_fmt(float(result.advocates['threshold'].iloc[0]) if len(result.advocates) else math.nan, 0)} "
                                     "of the last 28 days (top quarter of active users).")
         self.at_risk_note.setText(f"{len(result.at_risk):,} people: latest answer 0-6 and fewer active days in the "
-                                  "last 28 days than in the 28 before.")
+                                  "last 28 days (recent) than in the 28 before (prior).")
         self._draw_usage()
 
     # ---- over time -------------------------------------------------------------------------------------
@@ -365,9 +370,10 @@ class NpsSection(Section):
         watch = self.result.watch if self.result else []
         if not watch:
             return ""
-        items = "; ".join(f"{w.where} {w.delta:+.1f} points ({w.baseline_label} to {w.current_label}, "
-                          f"p = {w.p:.2g} alone, {w.p_adjusted:.2g} after allowing for all)" for w in watch[:3])
-        return f"<br><span style='color:#555'>Worth watching, not yet beyond chance: {items}.</span>"
+        items = "; ".join(f"{w.where} {w.delta:+.1f} points from {w.current_label} (p = {w.p:.2g} alone)"
+                          for w in watch[:3])
+        return (f"<br><span style='color:#555'>Worth watching, not beyond chance once every comparison is "
+                f"allowed for: {items}.</span>")
 
     def _show_alert(self) -> None:
         alerts = self.result.alerts if self.result else []
