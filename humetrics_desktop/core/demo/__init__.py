@@ -55,47 +55,48 @@ def generate(out: Path, users: int = 20_000, events: int = 1_000_000, seed: int 
     width = max(6, len(str(users - 1)))
     numbers = pc.utf8_lpad(pc.cast(pa.array(np.arange(users)), pa.string()), width=width, padding="0")
     user_ids = pc.binary_join_element_wise("u", numbers, "")
-    ids = np.asarray(user_ids.to_numpy(zero_copy_only=False), dtype=object)
+    codes = pa.array(world.countries["code"].to_numpy(object), pa.string())
+    regions = pa.array(world.regions["key"].to_numpy(object), pa.string())
 
     progress.set(0.5, "writing users")
-    codes = world.countries["code"].to_numpy()
-    write_csv(pd.DataFrame({
-        "user_id": ids,
+    write_csv({
+        "user_id": user_ids,
         "signup_at": iso_utc(since_start(people.signup_s)),
-        "country": codes[people.country],
-        "region": world.regions["key"].to_numpy()[people.region],
+        "country": codes.take(people.country),
+        "region": regions.take(people.region),
         "age": pd.array(people.age, dtype="Float64").astype("Int64"),
         "gender": GENDERS[people.gender],
         "language": people.language,
         "plan": PLANS[people.plan],
-        "email": np.char.add(np.char.add("demo.", ids.astype(str)), "@example.com").astype(object),
-    }), out / "users.csv")
+        "email": pc.binary_join_element_wise("demo.", user_ids, "@example.com", ""),
+    }, out / "users.csv")
 
     write_events(out / "events.parquet", user_ids, activity.user, activity.time_ms, activity.event,
                  activity.session, FEATURES, progress.sub(0.55, 0.9))
 
     progress.set(0.9, "writing survey, feedback and traffic")
-    write_csv(pd.DataFrame({
+    write_csv({
         "response_id": responses["response_id"],
-        "user_id": ids[responses["_user"]],
+        "user_id": user_ids.take(responses["_user"].to_numpy()),
         "submitted_at": iso_utc(since_start(responses["_second"])),
         "score": responses["score"],
         "comment": responses["comment"],
-    }), out / "nps.csv")
-    write_csv(pd.DataFrame({
+    }, out / "nps.csv")
+    author = feedback["_user"].to_numpy()
+    write_csv({
         "feedback_id": feedback["feedback_id"],
         "created_at": iso_utc(since_start(feedback["_second"])),
         "source": feedback["source"],
         "text": feedback["text"],
         "rating": feedback["rating"],
-        "user_id": np.where(feedback["_support"], ids[feedback["_user"]], ""),
-        "country": codes[people.country[feedback["_user"]]],
-    }), out / "feedback.csv")
-    write_csv(pd.DataFrame({
+        "user_id": pc.if_else(feedback["_support"].to_numpy(), user_ids.take(author), ""),
+        "country": codes.take(people.country[author]),
+    }, out / "feedback.csv")
+    write_csv({
         "date": [date_of(d).isoformat() for d in traffic["day"]],
         "active_users": traffic["active_users"],
         "sessions": traffic["sessions"],
-    }), out / "traffic.csv")
+    }, out / "traffic.csv")
     layer_files = write_layers(world, out / "layers")
 
     progress.set(0.95, "writing manifest")
