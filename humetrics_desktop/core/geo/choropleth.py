@@ -95,7 +95,8 @@ def _with_state(table: pd.DataFrame, value: str, count: str, suppressed: str | N
     out = pd.DataFrame(index=table.index)
     out["value"] = table[value].astype("float64") if value in table else np.nan
     out["n"] = table[count].astype("float64") if count in table else np.nan
-    out["suppressed"] = table[suppressed].astype(bool) if suppressed and suppressed in table else False
+    out["suppressed"] = (table[suppressed].astype("boolean").fillna(False).astype(bool)
+                         if suppressed and suppressed in table else False)
     out["value"] = out["value"].where(~out["suppressed"])
     return out
 

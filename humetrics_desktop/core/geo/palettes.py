@@ -12,10 +12,10 @@ import numpy as np
 from .classify import Classification
 
 SEQUENTIAL: dict[str, list[str]] = {
-    "viridis": ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"],
-    "cividis": ["#00204d", "#414d6b", "#7c7b78", "#bcaf6f", "#ffea46"],
     "blues": ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"],
     "yellow-green-blue": ["#ffffd9", "#c7e9b4", "#41b6c4", "#225ea8", "#081d58"],
+    "viridis": ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"],
+    "cividis": ["#00204d", "#414d6b", "#7c7b78", "#bcaf6f", "#ffea46"],
     "oranges": ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"],
 }
 DIVERGING: dict[str, list[str]] = {

@@ -34,9 +34,10 @@ def country_crs(geom: shapely.Geometry) -> pyproj.CRS:
 def focus_bounds(gdf: gpd.GeoDataFrame, factor: float = 1.5) -> tuple[float, float, float, float]:
     """Bounds of the main landmass and whatever lies close to it (projected units): the initial view
     of a country whose far-off islands would otherwise shrink the mainland to a dot."""
-    parts = shapely.get_parts(gdf.geometry.values)
-    if not len(parts):
+    if gdf.empty:
         return (0.0, 0.0, 1.0, 1.0)
+    # the outline, not the regions: Alaska is the largest US state but not the mainland
+    parts = shapely.get_parts(shapely.coverage_union_all(gdf.geometry.values))
     b = shapely.bounds(parts)
     x0, y0, x1, y1 = b[int(np.argmax(shapely.area(parts)))]
     reach = factor * max(x1 - x0, y1 - y0)

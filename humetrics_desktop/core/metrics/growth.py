@@ -572,3 +572,14 @@ def growth_data(ws: Workspace, flt: Filter | None = None, k: int = DEFAULT_K,
     return GrowthData((lo.date().isoformat(), (hi - pd.Timedelta(days=1)).date().isoformat()), k,
                       countries, regions, miss_c, miss_r, monthly_c, monthly_r, income, economy, lean,
                       country_ind, region_ind, notes)
+
+
+def month_view(monthly: pd.DataFrame, month: str, population: pd.Series) -> pd.DataFrame:
+    """One month of growth_by_month shaped like place_table: users at the month's end, new users
+    in it, users per 100k, and their suppression flags, by key."""
+    m = monthly[monthly["month"] == month].set_index("key")
+    out = pd.DataFrame({"users": m["users"], "new_users": m["new_users"],
+                        "suppressed_users": m["suppressed_users"], "suppressed_new_users": m["suppressed_new"]})
+    out["population"] = population.reindex(out.index).astype("float64")
+    out["users_per_100k"] = out["users"] / out["population"] * 1e5
+    return out

@@ -1,0 +1,1 @@
+"""The choropleth map widget of the Growth view."""
