@@ -5,8 +5,8 @@ is the last resort. Cheaper evidence comes first, on a bounded prefix of the tex
 1. the script: a prefix mostly in Hangul, Kana, Greek, Hebrew, Thai... names its language;
 2. stop-word votes: words that belong to exactly one of our stop lists (en, de, fr, es, pt, it, nl);
    the leading language wins with at least 2 votes and twice the runner-up's;
-3. a short Latin-script text whose words are mostly English sentiment or function words, with no
-   vote for another language, is English (this is what reviews like "Great app!" look like);
+3. a Latin-script text with no vote for another language whose words are mostly English function or
+   sentiment words is English (short reviews like "Great app!" or "We love it" look like this);
 4. otherwise langdetect on the prefix, with a fixed seed so the same text always gets the same code.
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ PREFIX_CHARS = 300
 _SCRIPT_LANGUAGE = {"HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja", "GREEK": "el",
                     "HEBREW": "he", "THAI": "th", "GEORGIAN": "ka", "ARMENIAN": "hy"}
 _LETTER = re.compile(r"[^\W\d_]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _LANGDETECT_LOCK = threading.Lock()
 _factory = None
 
@@ -42,17 +43,23 @@ def _package_dir(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def english_vocabulary() -> frozenset[str]:
-    """English function words plus the words of TextBlob's and VADER's lexicons, minus any word
-    that is a stop word of another language. Read from the packages' files without importing them."""
-    vocab = set(STOP_WORDS["en"])
+    """English function words plus the words of TextBlob's sentiment and spelling lists and VADER's
+    lexicon that are not a stop word of another language. Read from the packages' files without importing them."""
+    vocab: set[str] = set()
     xml = os.path.join(_package_dir("textblob"), "en", "en-sentiment.xml")
     vocab.update(w.attrib["form"].lower() for w in ET.parse(xml).getroot().iter("word")
                  if w.attrib.get("form"))
     with open(os.path.join(_package_dir("vaderSentiment"), "vader_lexicon.txt"),
               encoding="utf-8") as f:
         vocab.update(line.split("\t", 1)[0] for line in f if line[:1].isalpha())
+    # TextBlob's spelling list: about 29k English words with their frequency in English books.
+    with open(os.path.join(_package_dir("textblob"), "en", "en-spelling.txt"), encoding="utf-8") as f:
+        for line in f:
+            word, _, count = line.partition(" ")
+            if count.strip().isdigit() and int(count) >= 2:
+                vocab.add(word.lower())
     others = set().union(*(s for lang, s in STOP_WORDS.items() if lang != "en"))
-    return frozenset(w for w in vocab if w.isalpha() and w not in others)
+    return frozenset(w for w in vocab if w.isalpha() and w not in others) | STOP_WORDS["en"]
 
 
 def _script(ch: str) -> str:
@@ -62,12 +69,15 @@ def _script(ch: str) -> str:
         return ""
 
 
-def _dominant_script(letters: list[str]) -> str:
+def _dominant_script(prefix: str) -> str:
+    """The script of most letters ("LATIN", "HANGUL", ...), "" when there is no letter."""
+    if prefix.isascii():
+        return "LATIN" if _ASCII_LETTER.search(prefix) else ""
     counts: dict[str, int] = {}
-    for ch in letters:
+    for ch in _LETTER.findall(prefix):
         s = "LATIN" if ch.isascii() else _script(ch)
         counts[s] = counts.get(s, 0) + 1
-    return max(counts, key=counts.get)
+    return max(counts, key=counts.get) if counts else ""
 
 
 def _langdetect(prefix: str) -> str:
@@ -95,10 +105,9 @@ def detect_language(text: str, prefix_chars: int = PREFIX_CHARS) -> str:
     if not isinstance(text, str):
         return UNDETERMINED
     prefix = text[:prefix_chars]
-    letters = _LETTER.findall(prefix)
-    if not letters:
+    script = _dominant_script(prefix)
+    if not script:
         return UNDETERMINED
-    script = _dominant_script(letters)
     if script in _SCRIPT_LANGUAGE:
         return _SCRIPT_LANGUAGE[script]
     if script == "LATIN":
@@ -114,7 +123,7 @@ def detect_language(text: str, prefix_chars: int = PREFIX_CHARS) -> str:
             runner_up = ranked[1][1] if len(ranked) > 1 else 0
             if n >= 2 and n >= 2 * runner_up:
                 return best
-        if toks and set(votes) <= {"en"} and len(toks) <= 8:
+        if toks and set(votes) <= {"en"}:
             vocab = english_vocabulary()
             if sum(w in vocab for w in toks) * 2 >= len(toks):
                 return "en"
