@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,6 +52,7 @@ class SizedText:
     """A text stream over an export that also tells roughly how far through the file it is."""
 
     def __init__(self, path: str) -> None:
+        self.path = path
         self.text, self.encoding = open_text(path)
         self.size = max(1, os.path.getsize(path))
         with open(path, "rb") as f:
@@ -62,6 +64,17 @@ class SizedText:
             return min(0.99, self.text.buffer.tell() / (self.size * self._scale))
         except (OSError, ValueError):
             return 0.0
+
+    def read_all(self) -> str:
+        """The whole text, with decoding and decompression errors as one-line ImportError_."""
+        try:
+            return self.text.read()
+        except UnicodeDecodeError as e:
+            raise ImportError_(self.path, f"not valid {self.encoding} text ({e.reason})") from e
+        except zlib.error as e:
+            raise ImportError_(self.path, f"the compressed data is corrupt ({e})") from e
+        finally:
+            self.close()
 
     def close(self) -> None:
         self.text.close()
@@ -89,6 +102,8 @@ def csv_records(path: str, progress: Progress) -> Iterator[tuple[int, list[str]]
         raise ImportError_(path, f"not valid {st.encoding} text near line {last_line + 1} ({e.reason})") from e
     except csv.Error as e:
         raise ImportError_(path, f"broken CSV near line {last_line + 1} ({e})") from e
+    except zlib.error as e:  # textio reports truncation; a damaged deflate stream lands here
+        raise ImportError_(path, f"the compressed data is corrupt near line {last_line + 1} ({e})") from e
     finally:
         st.close()
 
@@ -123,6 +138,8 @@ def json_lines(path: str, progress: Progress, stream=None, label: str | None = N
                 yield i, None, "invalid JSON line (truncated?)"
     except UnicodeDecodeError as e:
         raise ImportError_(label or path, f"not valid UTF-8 text ({e.reason})") from e
+    except zlib.error as e:
+        raise ImportError_(label or path, f"the compressed data is corrupt ({e})") from e
     finally:
         if own:
             st.close()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...progress import Progress
-from ..report import ImportError_, ImportReport, ImportResult
+from ..report import ImportReport, ImportResult
 from . import _common as c
 
 FORMAT = "app-store-reviews"
@@ -46,13 +46,7 @@ def _items(doc):
 
 def read(path: str, progress: Progress) -> ImportResult:
     report = ImportReport(path=path, format=FORMAT, kind=KIND)
-    st = c.SizedText(path)
-    try:
-        text = st.text.read()
-    except UnicodeDecodeError as e:
-        raise ImportError_(path, f"not valid {st.encoding} text ({e.reason})") from e
-    finally:
-        st.close()
+    text = c.SizedText(path).read_all()
     progress.set(0.3, "parsing reviews")
     rows, seen = [], set()
     for line, doc in c.json_documents(text):

@@ -21,6 +21,7 @@ Rows are daily traffic: `date` (UTC midnight), `active_users`, `new_users`, `ses
 from __future__ import annotations
 
 import csv
+import io
 import re
 
 import pandas as pd
@@ -71,11 +72,7 @@ def _number(value: str) -> float | None:
 
 def read(path: str, progress: Progress) -> ImportResult:
     report = ImportReport(path=path, format=FORMAT, kind=KIND)
-    st = c.SizedText(path)
-    try:
-        lines = list(st.text)
-    finally:
-        st.close()
+    lines = list(io.StringIO(c.SizedText(path).read_all(), newline=""))
     progress.set(0.3, "reading rows")
     start = None
     header: list[str] | None = None
