@@ -210,3 +210,18 @@ def test_remap_for_a_chosen_kind(tmp_path):
     p.write_text("customer,joined,land\nc1,2024-01-01,DE\nc2,2024-02-01,FR\n")
     m = generic.remap(p, "profiles")
     assert cols(m) == {"customer": "user_id", "joined": "signup_at", "land": "country"}
+
+
+def test_layer_keyed_by_region_names_with_a_country_column(tmp_path):
+    p = tmp_path / "regional_income.csv"
+    p.write_text("region,country,income\nBayern,DE,41000\nÎle-de-France,France,38000\n"
+                 "Atlantis,DE,1\nDE-BE,,39000\n")
+    res = generic.read(str(p))
+    r = res.report
+    assert r.kind == "layer"
+    assert res.table["key"].tolist() == ["DE-BY", "FR-IDF", "DE-BE"]
+    assert [(e.line, e.reason) for e in r.examples] == [
+        (4, "key is not a known country or ISO 3166-2 code")]
+    assert res.table["income"].tolist() == [41000, 38000, 39000]
+    df, _ = generic.preview(p)
+    assert df.attrs["decimal"] == "." and df.attrs["format"] == "generic-csv"

@@ -59,9 +59,12 @@ def propose_for(src: TableSource, store_dir: str | Path | None = None) -> Mappin
 
 def preview(path: str | Path, n: int = 50, store_dir: str | Path | None = None
             ) -> tuple[pd.DataFrame, Mapping]:
-    """The first n raw rows and the proposed mapping."""
+    """The first n raw rows and the proposed mapping. The rows' `attrs` carry what the dialog
+    needs to re-propose without reading the file again: "decimal", "format", "columns"."""
     src = open_source(path)
-    return src.head(n), propose_for(src, store_dir)
+    rows = src.head(n)
+    rows.attrs.update({"decimal": src.decimal, "format": format_name(src), "columns": list(src.columns)})
+    return rows, propose_for(src, store_dir)
 
 
 def remap(path: str | Path, kind: str) -> Mapping:

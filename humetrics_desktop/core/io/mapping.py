@@ -352,6 +352,27 @@ def _assign(scores: dict[tuple[str, str], float]) -> dict[str, tuple[str, float]
     return out
 
 
+def _assign_kind(kind: str, profiles: dict[str, ColumnProfile]) -> dict[str, tuple[str, float]]:
+    scores = score_columns(kind, profiles)
+    assigned = _assign(scores)
+    return _finest_key(assigned, scores) if kind == "layer" else assigned
+
+
+def _finest_key(assigned: dict[str, tuple[str, float]], scores: dict[tuple[str, str], float]
+                ) -> dict[str, tuple[str, float]]:
+    """A layer with both a country and a region column is keyed by the region."""
+    holder = next((c for c, (f, _) in assigned.items() if f == "key"), None)
+    if holder is None or _header_score(holder, _REGION) > 0:
+        return assigned
+    region = next((c for (c, f), s in scores.items()
+                   if f == "key" and c not in assigned and _header_score(c, _REGION) >= 0.9), None)
+    if region is None:
+        return assigned
+    out = dict(assigned)
+    out[region] = ("key", out.pop(holder)[1])
+    return out
+
+
 def _kind_score(kind: str, assigned: dict[str, tuple[str, float]], ncols: int,
                 profiles: dict[str, ColumnProfile]) -> float:
     required = KINDS[kind]["required"]
@@ -393,7 +414,7 @@ def propose(frame: pd.DataFrame, path: str | None = None, decimal: str = ".",
     best: tuple[float, str, dict[str, tuple[str, float]]] | None = None
     ranking: list[float] = []
     for kind in KINDS:
-        assigned = _assign(score_columns(kind, profiles))
+        assigned = _assign_kind(kind, profiles)
         s = _kind_score(kind, assigned, len(profiles), profiles)
         if stem_tokens & set(_FILE_HINTS[kind]):
             s += 1.0
@@ -419,7 +440,7 @@ def propose(frame: pd.DataFrame, path: str | None = None, decimal: str = ".",
 def for_kind(frame: pd.DataFrame, kind: str, decimal: str = ".") -> Mapping:
     """The best column mapping when the kind is already known (the user chose it)."""
     profiles = _profiles(frame, decimal)
-    assigned = _assign(score_columns(kind, profiles))
+    assigned = _assign_kind(kind, profiles)
     columns = {str(c): (assigned[str(c)][0] if str(c) in assigned else None) for c in frame.columns}
     req = [next((sc for f, sc in assigned.values() if f == r), 0.0) for r in KINDS[kind]["required"]]
     return Mapping(kind, columns, round(float(min(req) if req else 0.0), 3),

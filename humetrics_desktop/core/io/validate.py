@@ -13,7 +13,7 @@ import pandas as pd
 from ..geo.names import normalize_country, normalize_country_series, normalize_region, \
     normalize_region_series
 from ..schema import KINDS, UNKNOWN_COUNTRY
-from .mapping import FIELD_TYPES, Mapping, profile_column
+from .mapping import FIELD_TYPES, SYNONYMS, Mapping, normalise_header, profile_column
 from .parsing import blank_mask, parse_numbers, parse_times
 from .report import MAX_EXAMPLES, ImportReport
 from .tabular import RawChunk
@@ -22,6 +22,7 @@ from .tabular import RawChunk
 # (Layers may hold several rows per key, e.g. population by age band, so they are not listed.)
 ID_COLUMN = {"profiles": "user_id", "survey": "response_id", "reviews": "feedback_id"}
 AGE_RANGE = (0, 130)
+_COUNTRY_HEADERS = set(SYNONYMS["profiles"]["country"])
 
 
 class Validator:
@@ -63,7 +64,7 @@ class Validator:
             blank = blank_mask(vals)
             if f in required:
                 fail(blank, f"missing {f}", col, None)
-            out[f] = self._convert(f, col, vals, blank, fail)
+            out[f] = self._convert(f, col, vals, blank, fail, df)
         for raw_col, name in self.extras.items():
             out[name] = df[raw_col] if raw_col in df.columns else pd.Series([None] * n, dtype=object)
         # columns first seen after the sample (JSON) are kept too
@@ -75,7 +76,8 @@ class Validator:
         self._record(raw.lines, bad, reason, column, value)
         return table[~bad].reset_index(drop=True)
 
-    def _convert(self, f: str, col: str, vals: pd.Series, blank: np.ndarray, fail) -> pd.Series:
+    def _convert(self, f: str, col: str, vals: pd.Series, blank: np.ndarray, fail,
+                 df: pd.DataFrame) -> pd.Series:
         ftype = FIELD_TYPES.get(f, "category")
         if ftype == "time":
             t, bad = parse_times(vals)
@@ -111,7 +113,7 @@ class Validator:
         if ftype == "region":
             return self._regions(vals, blank)
         if ftype == "geo_key":
-            keys = self._keys(vals, blank)
+            keys = self._keys(vals, blank, self._country_context(df))
             fail(~blank & keys.isna().to_numpy(), "key is not a known country or ISO 3166-2 code",
                  col, vals)
             return keys
@@ -143,23 +145,35 @@ class Validator:
         self._count_unmatched("region", vals[unmatched])
         return codes.astype("str").where(codes.notna(), None)
 
-    def _keys(self, vals: pd.Series, blank: np.ndarray) -> pd.Series:
-        obj = vals.astype(object).where(~blank, None)
-        cache: dict[object, str | None] = {}
+    def _country_context(self, df: pd.DataFrame) -> pd.Series | None:
+        """A layer's unmapped country column, which lets region names ("Bayern") be keys."""
+        for raw in self.extras:
+            if raw in df.columns and normalise_header(raw) in _COUNTRY_HEADERS:
+                return df[raw]
+        return None
 
-        def one(v: object) -> str | None:
+    def _keys(self, vals: pd.Series, blank: np.ndarray, countries: pd.Series | None) -> pd.Series:
+        """Layer keys: ISO 3166-2 / HASC codes, country codes or names, or region names within
+        the country given beside them."""
+        obj = vals.astype(object).where(~blank, None)
+        ctx = [None] * len(obj) if countries is None else \
+            countries.astype(object).where(~blank_mask(countries), None).tolist()
+        cache: dict[tuple, str | None] = {}
+
+        def one(v: object, c: object) -> str | None:
             if v is None:
                 return None
-            if v not in cache:
+            if (v, c) not in cache:
                 s = str(v).strip()
                 # "US-CA" / "DE.BY": a region; its country is the part before the separator
                 prefix = re.split(r"[-.]", s, maxsplit=1)[0] if ("-" in s or "." in s) else None
-                cache[v] = normalize_region(prefix.upper(), s) if prefix else None
-                if cache[v] is None:
-                    cache[v] = normalize_country(s)
-            return cache[v]
+                got = normalize_region(prefix.upper(), s) if prefix else None
+                if got is None and c is not None:
+                    got = normalize_region(c, s)
+                cache[(v, c)] = got or normalize_country(s)
+            return cache[(v, c)]
 
-        keys = pd.Series([one(v) for v in obj], index=vals.index, dtype=object)
+        keys = pd.Series([one(v, c) for v, c in zip(obj, ctx)], index=vals.index, dtype=object)
         return keys.astype("str").where(keys.notna(), None)
 
     def _count_unmatched(self, what: str, vals: pd.Series) -> None:

@@ -153,12 +153,12 @@ class MappingDialog(QDialog):
     mapping_confirmed = Signal(object)  # Mapping
 
     def __init__(self, preview: pd.DataFrame, mapping: Mapping, file_name: str = "",
-                 decimal: str = ".", parent: QWidget | None = None) -> None:
+                 decimal: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"How should {file_name or 'this file'} be read?")
         self.resize(900, 640)
         self._preview = preview
-        self._decimal = decimal
+        self._decimal = decimal or preview.attrs.get("decimal", ".")
         self.model = MappingModel(preview, mapping, self)
 
         self.kind_combo = QComboBox()
