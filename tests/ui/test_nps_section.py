@@ -82,9 +82,17 @@ def test_headline_and_alert_banner_open_the_drill_down(qtbot, section, result):
     assert m.total_rows() == len(res.respondents)
 
 
+def test_comments_carry_sentiment_and_blank_ones_none(result):
+    r = result[1].respondents
+    assert (r.loc[r["comment"] == "love the search", "sentiment"] > 0).all()
+    assert (r.loc[r["comment"] == "too expensive now", "sentiment"] < 0).all()
+    assert r.loc[r["comment"] == "", "sentiment"].isna().all()  # not scored, never 0
+
+
 def test_personal_fields_masked_unless_unmasked(section):
     m = section.respondents
     cols = m.column_names()
+    assert "sentiment" in cols
     uid_col, email_col = cols.index("user_id"), cols.index("email")
     raw_uid = m.data(m.index(0, uid_col), Qt.ItemDataRole.UserRole)
     shown_uid = m.data(m.index(0, uid_col))

@@ -4,11 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..filters import Filter, apply_filter
 from ..privacy import DEFAULT_K
 from ..progress import Progress
+from ..text.cache import scores_for_workspace
+from ..text.models import model_spec
 from ..workspace import Workspace
 from .nps import NpsStats, combined_nps
 from .nps_alerts import DeclineAlert, find_declines
@@ -47,6 +50,21 @@ class NpsOverview:
     notes: list[str] = field(default_factory=list)
 
 
+def with_sentiment(resp: pd.DataFrame, ws: Workspace, model: str, progress: Progress) -> pd.DataFrame:
+    """Add each comment's polarity (`sentiment`, NaN where the model cannot score it), through the
+    workspace's score cache so that the Sentiment section and this one score a text only once."""
+    if "comment" not in resp.columns:
+        return resp
+    text = resp["comment"].astype("string")
+    has = (text.notna() & (text.str.strip() != "")).fillna(False).to_numpy()
+    if not has.any():
+        return resp
+    scores = scores_for_workspace(ws, text[has].tolist(), model_spec(model), progress)
+    polarity = np.full(len(resp), np.nan)
+    polarity[has] = scores["polarity"].to_numpy(dtype="float64", na_value=np.nan)
+    return resp.assign(sentiment=polarity)
+
+
 def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
                  progress: Progress | None = None) -> NpsOverview | None:
     """The NPS section's figures for the filtered workspace; None when there is no survey.
@@ -62,7 +80,8 @@ def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
     events, profiles = view.table("events"), view.table("profiles")
     notes: list[str] = []
 
-    resp = respondents_table(survey, profiles, events, ws.layers, progress=progress.sub(0.0, 0.35))
+    resp = respondents_table(survey, profiles, events, ws.layers, progress=progress.sub(0.0, 0.25))
+    resp = with_sentiment(resp, ws, settings.get("sentiment_model", "textblob"), progress.sub(0.25, 0.35))
     progress.set(0.35, "NPS over time")
     combined = combined_nps(resp)
     periods = {}
