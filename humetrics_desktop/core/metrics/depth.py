@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from .activity import Activity, day_to_date
-from .periods import Split, rolling_distinct, run_starts, split_rows
+from .periods import Split, labels, rolling_distinct, run_starts, split_rows
 
 WINDOW = 30
 QUADRANTS = {(True, True): "core", (True, False): "popular", (False, True): "niche", (False, False): "peripheral"}
@@ -33,9 +33,9 @@ def feature_adoption(act: Activity, split: Split | None = None, lo: int | None =
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(mau > 0, adopters / mau, np.nan)
     return pd.DataFrame({
-        "segment": np.repeat(names, n_e * n_d),
-        "event": np.tile(np.repeat(np.asarray(act.event_names, dtype=object), n_d), n_s),
-        "date": np.tile(day_to_date(np.arange(lo, hi + 1)), n_s * n_e),
+        "segment": labels(np.repeat(np.arange(n_s), n_e * n_d), names),
+        "event": labels(np.tile(np.repeat(np.arange(n_e), n_d), n_s), act.event_names),
+        "date": day_to_date(np.tile(np.arange(lo, hi + 1), n_s * n_e)),
         "adopters": adopters.ravel(), "mau": mau.ravel(), "share": share.ravel(),
     })
 
@@ -56,13 +56,14 @@ def engagement_matrix(act: Activity, split: Split | None = None) -> pd.DataFrame
     adopters = np.bincount(key[first], minlength=n_s * n_e)
     mau = np.repeat(_mau(act, split, act.end_day, act.end_day)[:, 0], n_e)
     out = pd.DataFrame({
-        "segment": np.repeat(names, n_e), "event": np.tile(np.asarray(act.event_names, dtype=object), n_s),
+        "segment": labels(np.repeat(np.arange(n_s), n_e), names),
+        "event": labels(np.tile(np.arange(n_e), n_s), act.event_names),
         "adopters": adopters, "mau": mau,
         "breadth": np.where(mau > 0, adopters / np.maximum(mau, 1), np.nan),
         "frequency": np.where(adopters > 0, days / np.maximum(adopters, 1), np.nan),
     })
     out = out[out["adopters"] > 0].reset_index(drop=True)
-    med = out.groupby("segment")[["breadth", "frequency"]].transform("median")
+    med = out.groupby("segment", observed=True)[["breadth", "frequency"]].transform("median")
     hi_b = out["breadth"] >= med["breadth"]
     hi_f = out["frequency"] >= med["frequency"]
     out["quadrant"] = [QUADRANTS[(b, f)] for b, f in zip(hi_b, hi_f)]

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .activity import Activity, build_activity, day_to_date
-from .periods import Split, period_end, period_of, period_start, rolling_distinct, run_starts, split_rows
+from .periods import Split, labels, period_end, period_of, period_start, rolling_distinct, run_starts, split_rows
 
 
 def _ud(act: Activity) -> tuple[np.ndarray, np.ndarray]:
@@ -24,8 +24,8 @@ def active_users(act: Activity, split: Split | None = None) -> pd.DataFrame:
               for w, n in (("dau", 1), ("wau", 7), ("mau", 30))}
     n_days = max(hi - lo + 1, 0)
     out = pd.DataFrame({
-        "segment": np.repeat(names, n_days),
-        "date": np.tile(day_to_date(np.arange(lo, hi + 1)), len(names)),
+        "segment": labels(np.repeat(np.arange(len(names)), n_days), names),
+        "date": day_to_date(np.tile(np.arange(lo, hi + 1), len(names))),
         **{k: v.ravel() for k, v in counts.items()},
     })
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -54,8 +54,8 @@ def days_active(act: Activity, period: str = "week", split: Split | None = None)
     users = cube[:, :, 1:].ravel()
     active = cube.sum(axis=2)[seg_i.ravel(), p_i.ravel()]
     out = pd.DataFrame({
-        "segment": np.asarray(names, dtype=object)[seg_i.ravel()],
-        "period_start": day_to_date(period_start(periods, period))[p_i.ravel()],
+        "segment": labels(seg_i.ravel(), names),
+        "period_start": day_to_date(period_start(periods, period)[p_i.ravel()]),
         "days": k_i.ravel(), "users": users,
         "share": np.where(active > 0, users / np.maximum(active, 1), np.nan),
         "complete": (period_end(periods, period) <= act.end_day)[p_i.ravel()]
@@ -81,7 +81,7 @@ def power_curve(act: Activity, window: int = 30, split: Split | None = None) -> 
     hist = hist.reshape(len(names), window + 1)[:, 1:]
     total = hist.sum(axis=1, keepdims=True)
     share = np.where(total > 0, hist / np.maximum(total, 1), np.nan)
-    return pd.DataFrame({"segment": np.repeat(names, window), "days": np.tile(np.arange(1, window + 1), len(names)),
+    return pd.DataFrame({"segment": labels(np.repeat(np.arange(len(names)), window), names), "days": np.tile(np.arange(1, window + 1), len(names)),
                          "users": hist.ravel(), "share": share.ravel()})
 
 

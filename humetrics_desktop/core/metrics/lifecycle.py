@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .activity import Activity, day_to_date
-from .periods import Split, period_end, period_of, period_start, run_starts, split_rows
+from .periods import Split, labels, period_end, period_of, period_start, run_starts, split_rows
 
 
 def user_periods(act: Activity, period: str) -> tuple[np.ndarray, np.ndarray]:
@@ -48,8 +48,8 @@ def lifecycle(act: Activity, period: str = "week", split: Split | None = None) -
 
     periods = np.arange(p_lo, p_hi + 1)
     out = pd.DataFrame({
-        "segment": np.repeat(names, n_p),
-        "period_start": np.tile(day_to_date(period_start(periods, period)), len(names)),
+        "segment": labels(np.repeat(np.arange(len(names)), n_p), names),
+        "period_start": day_to_date(np.tile(period_start(periods, period), len(names))),
         "new": count(new), "returning": count(returning), "resurrecting": count(resurrecting),
         "dormant": count(dormant_next, 1),
         "complete": np.tile((period_end(periods, period) <= act.end_day)

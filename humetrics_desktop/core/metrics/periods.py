@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 PERIODS = ("day", "week", "month")
 
@@ -48,6 +49,11 @@ def run_starts(*keys: np.ndarray) -> np.ndarray:
         for k in keys:
             start[1:] |= k[1:] != k[:-1]
     return start
+
+
+def labels(codes: np.ndarray, names: list[str] | tuple[str, ...]) -> pd.Categorical:
+    """A label column built from integer codes (cheap, unlike millions of Python strings)."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=pd.Index(list(names), dtype=object))
 
 
 def split_rows(split: Split | None, uid: np.ndarray) -> tuple[np.ndarray, list[str]]:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .activity import Activity, day_to_date
 from .lifecycle import user_periods
-from .periods import Split, period_end, period_of, period_start, run_starts, split_rows
+from .periods import Split, labels, period_end, period_of, period_start, run_starts, split_rows
 
 MODES = ("n", "unbounded")
 
@@ -62,15 +62,15 @@ def retention(act: Activity, period: str = "week", mode: str = "n", split: Split
         active = np.cumsum(hist[:, :, ::-1], axis=2)[:, :, ::-1]
 
     cohorts = np.arange(c_lo, c_hi + 1)
-    cohort_dates = day_to_date(period_start(cohorts, period))
+    cohort_days = period_start(cohorts, period)
     s_i, c_i, k_i = np.meshgrid(np.arange(len(names)), np.arange(n_c), np.arange(n_k), indexing="ij")
     valid = (cohorts[c_i] + k_i <= last_full) & (sizes[s_i, c_i] > 0)
     size_cell = sizes[s_i, c_i][valid]
     cells = pd.DataFrame({
-        "segment": np.asarray(names, dtype=object)[s_i[valid]], "cohort": cohort_dates[c_i[valid]],
+        "segment": labels(s_i[valid], names), "cohort": day_to_date(cohort_days[c_i[valid]]),
         "k": k_i[valid], "users": active[valid], "rate": active[valid] / size_cell,
     })
     s_j, c_j = np.meshgrid(np.arange(len(names)), np.arange(n_c), indexing="ij")
-    size_df = pd.DataFrame({"segment": np.asarray(names, dtype=object)[s_j.ravel()],
-                            "cohort": cohort_dates[c_j.ravel()], "size": sizes.ravel()})
+    size_df = pd.DataFrame({"segment": labels(s_j.ravel(), names),
+                            "cohort": day_to_date(cohort_days[c_j.ravel()]), "size": sizes.ravel()})
     return RetentionGrid(period, mode, size_df[size_df["size"] > 0].reset_index(drop=True), cells)

@@ -7,7 +7,7 @@ import pandas as pd
 import polars as pl
 
 from .activity import Activity, day_to_date
-from .periods import Split, split_rows
+from .periods import Split, labels, split_rows
 
 # session length classes, seconds: [edge_i, edge_i+1)
 LENGTH_EDGES = (0, 1, 60, 300, 900, 1800, 3600, 4 * 3600)
@@ -37,7 +37,8 @@ def session_stats(act: Activity, split: Split | None = None) -> pd.DataFrame:
     total = np.bincount(key, weights=s["length_s"].to_numpy().astype(np.float64), minlength=size)
     useg, _ = split_rows(split, ud["uid"].to_numpy())
     users = np.bincount(useg * n_d + (ud["day"].to_numpy() - lo), minlength=size)  # rows are distinct (user, day)
-    out = pd.DataFrame({"segment": np.repeat(names, n_d), "date": np.tile(day_to_date(np.arange(lo, hi + 1)), len(names)),
+    out = pd.DataFrame({"segment": labels(np.repeat(np.arange(len(names)), n_d), names),
+                        "date": day_to_date(np.tile(np.arange(lo, hi + 1), len(names))),
                         "sessions": sessions, "users": users, "total_length_s": total})
     out = out[out["users"] > 0].reset_index(drop=True)
     out["sessions_per_user"] = out["sessions"] / out["users"]
@@ -57,7 +58,8 @@ def session_lengths(act: Activity, split: Split | None = None) -> pd.DataFrame:
     med = (pl.DataFrame({"seg": seg, "length": length}).group_by("seg").agg(pl.col("length").median()))
     medians = np.full(len(names), np.nan)
     medians[med["seg"].to_numpy()] = med["length"].to_numpy()
-    return pd.DataFrame({"segment": np.repeat(names, n_c), "length": np.tile(LENGTH_LABELS, len(names)),
+    return pd.DataFrame({"segment": labels(np.repeat(np.arange(len(names)), n_c), names),
+                         "length": labels(np.tile(np.arange(n_c), len(names)), LENGTH_LABELS),
                          "sessions": hist.ravel(),
                          "share": np.where(total > 0, hist / np.maximum(total, 1), np.nan).ravel(),
                          "median_length_s": np.repeat(medians, n_c)})
@@ -72,7 +74,7 @@ def time_spent(act: Activity, split: Split | None = None) -> pd.DataFrame | None
     ud, names = _with_segment(ud, split)
     daily = (ud.group_by("seg", "day").agg(total_s=pl.col("dur").sum(), users=pl.len()).sort("seg", "day")
              .to_pandas())
-    daily.insert(0, "segment", np.asarray(names, dtype=object)[daily.pop("seg").to_numpy()])
+    daily.insert(0, "segment", labels(daily.pop("seg").to_numpy(), names))
     daily.insert(1, "date", day_to_date(daily.pop("day").to_numpy()))
     daily["mean_per_user_s"] = daily["total_s"] / daily["users"]
     return daily

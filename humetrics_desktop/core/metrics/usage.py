@@ -1,6 +1,7 @@
 """Every Usage metric at once, for the Usage section and the benchmark, under the global filter."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -52,6 +53,7 @@ class UsageResult:
     has_session_ids: bool = False
     rejected: int = 0
     segments: list[str] = field(default_factory=list)
+    suppression_k: int = 1          # counts below this are hidden (1: nothing hidden)
 
 
 def usage_metrics(act: Activity, settings: UsageSettings = UsageSettings(), split: Split | None = None,
@@ -109,10 +111,50 @@ def filter_mask(act: Activity, profiles: pd.DataFrame | None, flt: Filter) -> np
     return mask
 
 
+def _hide(df: pd.DataFrame, k: int, counts: tuple[str, ...], derived: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Counts in 0 < n < k become NaN, and so do the derived values of their row."""
+    small = np.zeros(len(df), dtype=bool)
+    out = df.copy()
+    for c in counts:
+        v = df[c].to_numpy(dtype=float)
+        hit = (v > 0) & (v < k)
+        out[c] = np.where(hit, np.nan, v)
+        small |= hit
+    for c in derived:
+        out[c] = out[c].astype(float).where(~small)
+    return out
+
+
+def suppress_small_cells(res: UsageResult, k: int) -> UsageResult:
+    """Small-cell suppression (docs/metrics.md) of everything the Usage view shows: no count below k
+    is shown, nor a rate or mean computed from one; cohorts smaller than k are left out. No total is
+    shown beside these cells, so no complementary suppression is needed."""
+    if k <= 1:
+        return res
+    sizes = res.retention.sizes[res.retention.sizes["size"] >= k]
+    cells = res.retention.cells.merge(sizes[["segment", "cohort"]], on=["segment", "cohort"])
+    return dataclasses.replace(
+        res, suppression_k=k,
+        active=_hide(res.active, k, ("dau", "wau", "mau"), ("stickiness",)),
+        days_active=_hide(res.days_active, k, ("users",), ("share",)),
+        power7=_hide(res.power7, k, ("users",), ("share",)),
+        power30=_hide(res.power30, k, ("users",), ("share",)),
+        lifecycle=_hide(res.lifecycle, k, ("new", "returning", "resurrecting", "dormant"), ("pulse",)),
+        retention=dataclasses.replace(res.retention, sizes=sizes.reset_index(drop=True),
+                                      cells=_hide(cells, k, ("users",), ("rate",))),
+        adoption=_hide(res.adoption, k, ("adopters", "mau"), ("share",)),
+        matrix=res.matrix[res.matrix["adopters"] >= k].reset_index(drop=True),
+        sessions=_hide(res.sessions, k, ("sessions", "users"), ("sessions_per_user", "mean_length_s", "total_length_s")),
+        session_lengths=_hide(res.session_lengths, k, ("sessions",), ("share",)),
+        time_spent=None if res.time_spent is None else _hide(res.time_spent, k, ("users",), ("total_s", "mean_per_user_s")),
+    )
+
+
 def usage_for_workspace(ws: Workspace, flt: Filter, settings: UsageSettings = UsageSettings(),
-                        progress: Progress | None = None) -> UsageResult | None:
+                        progress: Progress | None = None, suppression_k: int = 1) -> UsageResult | None:
     """The Usage section's job: pre-aggregate the (unfiltered) events once, then apply the filter to
-    the pre-aggregate, so a filter change costs a mask and not a pass over every event."""
+    the pre-aggregate, so a filter change costs a mask and not a pass over every event. Counts below
+    `suppression_k` are hidden (see suppress_small_cells)."""
     progress = progress or Progress()
     events = ws.table("events")
     if events is None or events.empty:
@@ -121,4 +163,4 @@ def usage_for_workspace(ws: Workspace, flt: Filter, settings: UsageSettings = Us
     act = cached_activity(events, profiles, progress.sub(0.0, 0.6))
     act = act.restrict(flt.start, flt.end, filter_mask(act, profiles, flt))
     split = act.segment_codes(user_segments(ws, settings.split_by)) if settings.split_by else None
-    return usage_metrics(act, settings, split, progress.sub(0.6, 1.0))
+    return suppress_small_cells(usage_metrics(act, settings, split, progress.sub(0.6, 1.0)), suppression_k)

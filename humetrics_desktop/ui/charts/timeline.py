@@ -39,6 +39,7 @@ class TimelinePlot(pg.PlotWidget):
         self.setBackground("w")
         self.showGrid(x=False, y=True, alpha=0.2)
         self.setLabel("left", y_label)
+        self.getAxis("left").enableAutoSIPrefix(False)
         self.percent = percent
         self.legend = self.addLegend(offset=(10, 5), labelTextColor="#222", brush=(255, 255, 255, 200))
         self.series: list[Series] = []
@@ -63,20 +64,29 @@ class TimelinePlot(pg.PlotWidget):
         pen = pg.mkPen(colour, width=width) if style is None else pg.mkPen(colour, width=width, style=style)
         item = pg.PlotDataItem(np.asarray(x, float), np.asarray(y, float), pen=pen, name=name,
                                connect="finite")
-        # thin long series to what the screen can show, and skip what is off screen
+        self.addItem(item)
+        # thin long series to what the screen can show, and skip what is off screen (set once the
+        # item is in its view box: pyqtgraph asks the view for its range)
         item.setDownsampling(auto=True, method="peak")
         item.setClipToView(True)
-        self.addItem(item)
         self.items.append(item)
         self.series.append(Series(name, np.asarray(x, float), np.asarray(y, float)))
         return item
 
     def add_bars(self, name: str, x: np.ndarray, y0: np.ndarray, height: np.ndarray, colour: str,
-                 width_s: float) -> pg.BarGraphItem:
+                 width_s: float, faint: np.ndarray | None = None) -> pg.BarGraphItem:
+        """Bars centred on x; `faint` marks bars drawn pale (e.g. a period not yet complete). NaN
+        heights (hidden values) draw no bar."""
+        height = np.nan_to_num(np.asarray(height, float))
+        brushes = colour
+        if faint is not None:
+            pale = pg.mkColor(colour)
+            pale.setAlpha(80)
+            brushes = [pg.mkBrush(pale) if f else pg.mkBrush(colour) for f in faint]
         item = pg.BarGraphItem(x=np.asarray(x, float), y0=np.asarray(y0, float), height=np.asarray(height, float),
-                               width=width_s * 0.85, brush=colour, pen=pg.mkPen(None), name=name)
-        self.addItem(item)
-        self.legend.addItem(item, name)
+                               width=width_s * 0.85, brushes=brushes if faint is not None else None,
+                               brush=colour, pen=pg.mkPen(None), name=name)
+        self.addItem(item)  # a named item enters the legend by itself
         self.items.append(item)
         self.series.append(Series(name, np.asarray(x, float), np.asarray(height, float), "bar"))
         return item
@@ -91,8 +101,9 @@ class TimelinePlot(pg.PlotWidget):
             colour = MARKER_COLOURS.get(m.get("kind", ""), "#444")
             line = pg.InfiniteLine(pos=x, angle=90, movable=False,
                                    pen=pg.mkPen(colour, width=1.2, style=pg.QtCore.Qt.PenStyle.DotLine),
-                                   label=m.get("label", ""), labelOpts={"position": 0.92, "color": colour,
-                                                                       "rotateAxis": (1, 0), "anchors": [(0, 0), (0, 0)]})
+                                   label=m.get("label", ""),
+                                   labelOpts={"position": 0.97, "color": colour, "fill": (255, 255, 255, 200),
+                                              "anchors": [(0, 0), (0, 0)]})
             self.addItem(line, ignoreBounds=True)
             self.marker_items.append(line)
 
