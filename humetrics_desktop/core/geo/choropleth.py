@@ -116,7 +116,8 @@ def colour_measure(table: pd.DataFrame, value: str, count: str, title: str, sche
     lut = {**{i: c for i, c in enumerate(colours)}, -1: NO_DATA, -2: SUPPRESSED}
     out["colour"] = out["cls"].map(lut)
     out["rank"] = out["value"].rank(ascending=False, method="min")
-    legend = [LegendEntry(f"{_fmt(lo, percent)} – {_fmt(hi, percent)}  ({n})", c)
+    legend = [LegendEntry((f"{_fmt(lo, percent)} – {_fmt(hi, percent)}" if lo < hi else f"≤ {_fmt(hi, percent)}")
+                          + f"  ({n})", c)
               for (lo, hi), c, n in zip(cls.intervals(), colours, cls.counts)]
     legend += [LegendEntry("no data", NO_DATA), LegendEntry("suppressed (small numbers)", SUPPRESSED)]
     return Colouring(title, out, tuple(legend))

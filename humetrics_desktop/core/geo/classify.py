@@ -65,7 +65,8 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5,
     yb = np.minimum(yb, len(bins) - 1)
     classes[ok] = yb
     counts = tuple(int(c) for c in np.bincount(yb, minlength=len(bins)))
-    return Classification(scheme, float(y.min()), tuple(float(b) for b in bins), classes, counts)
+    lower = float(min(y.min(), bins[0]))
+    return Classification(scheme, lower, tuple(float(b) for b in bins), classes, counts)
 
 
 def _bins(y: np.ndarray, scheme: str, k: int, breaks: list[float] | None) -> np.ndarray:
@@ -94,9 +95,10 @@ def _bins(y: np.ndarray, scheme: str, k: int, breaks: list[float] | None) -> np.
                 bins = _refine_breaks(np.sort(y), sample, bins)
             bins[-1] = y.max()
     bins = np.unique(bins)
-    # std_mean's outer bounds may lie beyond the data: classes wholly outside it are dropped and
-    # the last class ends at the maximum
-    bins = bins[bins >= y.min()]
+    # std_mean's outer bounds may lie beyond the data: classes wholly outside it are dropped;
+    # user-defined classes are kept even when empty. The last class ends at the maximum.
+    if scheme == "std_mean":
+        bins = bins[bins >= y.min()]
     above = np.flatnonzero(bins >= y.max())
     bins = bins[:above[0]] if len(above) else bins
     return np.append(bins, y.max())

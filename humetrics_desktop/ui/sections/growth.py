@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPixmap
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QPushButton, QSlider, QSpinBox, QSplitter,
                                QTableView, QTabWidget, QToolTip, QVBoxLayout, QWidget)
@@ -82,6 +82,23 @@ class MapView(pg.PlotWidget):
             self.clicked.emit(index)
 
 
+class Swatch(QWidget):
+    """A legend swatch painted as a rectangle (vector in PDF exports), hatched when suppressed."""
+
+    def __init__(self, colour: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colour = colour
+        self.setFixedSize(18, 12)
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        for brush in brushes_for(self.colour):
+            p.fillRect(0, 0, 18, 12, brush)
+        p.setPen(QColor("#888888"))
+        p.drawRect(0, 0, 17, 11)
+        p.end()
+
+
 class Legend(QWidget):
     """Class bounds with swatches, then "no data" and "suppressed"; a 3 x 3 grid when bivariate."""
 
@@ -94,18 +111,8 @@ class Legend(QWidget):
         self.setFixedWidth(240)
 
     @staticmethod
-    def _swatch(colour: str) -> QLabel:
-        pix = QPixmap(18, 12)
-        pix.fill(Qt.GlobalColor.white)
-        p = QPainter(pix)
-        for brush in brushes_for(colour):
-            p.fillRect(0, 0, 18, 12, brush)
-        p.setPen(QColor("#888888"))
-        p.drawRect(0, 0, 17, 11)
-        p.end()
-        sw = QLabel()
-        sw.setPixmap(pix)
-        return sw
+    def _swatch(colour: str) -> QWidget:
+        return Swatch(colour)
 
     def set_colouring(self, c: Colouring) -> None:
         if self.inner is not None:
