@@ -38,8 +38,8 @@ class Activity:
 
 
 def user_income_factor(users: Users, world: World, plan: Plan) -> np.ndarray:
-    groups = world.regions["income_group"].to_numpy()[users.region]
-    return np.vectorize(plan.income.activity.__getitem__, otypes=[float])(groups)
+    per_region = world.regions["income_group"].map(plan.income.activity).to_numpy(dtype=float)
+    return per_region[users.region]
 
 
 def simulate(users: Users, world: World, plan: Plan, day_factor: np.ndarray, n_events: int,
