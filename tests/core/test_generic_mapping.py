@@ -225,3 +225,22 @@ def test_layer_keyed_by_region_names_with_a_country_column(tmp_path):
     assert res.table["income"].tolist() == [41000, 38000, 39000]
     df, _ = generic.preview(p)
     assert df.attrs["decimal"] == "." and df.attrs["format"] == "generic-csv"
+
+
+def test_import_plan_for_the_window(tmp_path):
+    store = tmp_path / "settings"
+    sure = tmp_path / "users.csv"
+    sure.write_text("user_id,country\nu1,DE\nu2,FR\n")
+    unsure = tmp_path / "data.csv"
+    unsure.write_text("a,b\n2024-01-01T00:00:00Z,7\n2024-01-02T00:00:00Z,9\n")
+    p = generic.plan(sure, store)
+    assert p.mapping.kind == "profiles" and not p.ask and len(p.preview) == 2
+    p = generic.plan(unsure, store)
+    assert p.ask  # headers say nothing: the user confirms
+    mapping_store.save(store, list(p.preview.columns), p.mapping)
+    again = generic.plan(unsure, store)
+    assert not again.ask and again.mapping.columns == p.mapping.columns
+    mixpanel = tmp_path / "export.jsonl"
+    mixpanel.write_text(json.dumps({"event": "x", "properties": {"distinct_id": "a", "time": 1717200000,
+                                                                 "$insert_id": "i1"}}) + "\n")
+    assert generic.plan(mixpanel, store) is None  # the Mixpanel module claims it

@@ -10,6 +10,7 @@ counted as valid, duplicate or rejected, and the source file is only ever opened
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,24 @@ def preview(path: str | Path, n: int = 50, store_dir: str | Path | None = None
     rows = src.head(n)
     rows.attrs.update({"decimal": src.decimal, "format": format_name(src), "columns": list(src.columns)})
     return rows, propose_for(src, store_dir)
+
+
+@dataclass
+class ImportPlan:
+    """What the window needs before importing a file the generic importer reads."""
+    preview: pd.DataFrame    # first raw rows (attrs: decimal, format, columns)
+    mapping: Mapping         # remembered for this layout, or proposed
+    ask: bool                # show the mapping dialog first (an unsure, unremembered proposal)
+
+
+def plan(path: str | Path, store_dir: str | Path | None = None, n: int = 50) -> ImportPlan | None:
+    """None when a specific format module reads this file; else the preview and the mapping to
+    use, and whether to ask the user. Import with read(path, progress, plan.mapping)."""
+    from .registry import detect
+    if detect(str(path)) is not None:
+        return None
+    rows, mapping = preview(path, n, store_dir)
+    return ImportPlan(rows, mapping, mapping.needs_confirmation)
 
 
 def remap(path: str | Path, kind: str) -> Mapping:
