@@ -8,6 +8,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pycountry
@@ -194,3 +195,32 @@ def test_progress_is_reported_and_cancel_stops(tmp_path):
 def test_rejects_sizes_it_cannot_honour(tmp_path):
     with pytest.raises(ValueError, match="at least 100 users"):
         generate(tmp_path, users=10, events=1000)
+
+
+def test_events_show_lifecycles_weekly_rhythm_and_a_power_core(small):
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"create view e as select user_id, timestamp, cast(timestamp as date) as day "
+                f"from read_parquet('{small[0] / 'events.parquet'}')")
+    months = con.execute("""
+        with m as (select distinct user_id, date_trunc('month', day) as month from e),
+        flagged as (select month,
+            month = min(month) over (partition by user_id) as is_new,
+            lag(month) over (partition by user_id order by month) as previous from m)
+        select month, count(*) as active, sum(is_new::int) as new,
+               sum((not is_new and previous < month - interval 1 month)::int) as resurrecting
+        from flagged group by month order by month""").df()
+    assert len(months) == 18
+    assert (months["new"].iloc[1:] > 0).all() and months["resurrecting"].sum() > 0.02 * months["active"].sum()
+    # Churn: many users' last month is long before the end.
+    churned = con.execute("select count(*) filter (where last < date '2026-06-01') / count(*) "
+                          "from (select max(day) as last from e group by user_id)").fetchone()[0]
+    assert 0.2 < churned < 0.9
+    weekday = con.execute("select avg(n) filter (where isodow(day) <= 5) / avg(n) filter (where isodow(day) > 5) "
+                          "from (select day, count(distinct user_id) as n from e group by day)").fetchone()[0]
+    assert weekday > 1.2
+    per_day = con.execute("select avg(n) from (select user_id, day, count(*) as n from e group by all)").fetchone()[0]
+    assert per_day >= 4
+    # Power-user curve of the last 30 days: a core active on most days.
+    l30 = con.execute("select count(distinct day) as d from e where day >= date '2026-11-01' group by user_id").df()["d"]
+    assert (l30 >= 15).sum() >= 0.03 * len(l30) and (l30 == 1).sum() > (l30 == 10).sum()
