@@ -294,3 +294,19 @@ def test_regions_normalised_and_unmatched_counted(tmp_path):
     assert [None if pd.isna(v) else v for v in t["region"]] == ["DE-BY", "DE-BE", None, "JP-13", None]
     assert t["country"].tolist() == ["DE", "DE", "FR", "JP", "??"]
     assert res.report.unmatched == {"region:Nowhere Land": 1}
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+@pytest.mark.parametrize("delimiter", ["|", "\t", ";"])
+def test_line_endings_and_delimiters(tmp_path, newline, delimiter):
+    # u1's note is the quoted field "a ""quoted<newline>note": two physical lines
+    rows = [["user_id", "signup_at", "note"], ["u1", "2024-01-01", 'a "quoted' + newline + 'note"'],
+            ["u2", "bad-date", "x"], ["u3", "2024-01-03", "y"]]
+    text = newline.join(delimiter.join(r) for r in rows).replace('a "quoted', '"a ""quoted') + newline
+    p = tmp_path / "people.txt"
+    p.write_bytes(text.encode("utf-8"))
+    res = read(p)
+    assert open_source(p).delimiter == delimiter
+    assert examples(res) == [(4, "signup_at", "unreadable or implausible time in signup_at")]
+    assert res.table["user_id"].tolist() == ["u1", "u3"]
+    assert res.table["note"].iloc[0] == 'a "quoted' + newline + 'note'
