@@ -57,3 +57,23 @@ def test_cancelling_stops_a_long_read(tmp_path):
     prog.cancel()
     with pytest.raises(Cancelled):
         registry.read_any(str(p), prog)
+
+
+def test_fast_and_careful_readers_agree_on_clean_exports(tmp_path, monkeypatch):
+    from humetrics_desktop.core.io.formats import mixpanel_events
+    lines = (FIX / "mixpanel-events.jsonl").read_text(encoding="utf-8").splitlines()
+    clean = [ln for ln in lines if ln.endswith("}}") and '"yesterday"' not in ln and '"c8"' not in ln]
+    p = tmp_path / "clean.jsonl"
+    p.write_text("\n".join(clean) + "\n", encoding="utf-8")
+    calls = []
+    real_fast = mixpanel_events._read_fast
+    monkeypatch.setattr(mixpanel_events, "_read_fast",
+                        lambda *a: calls.append(real_fast(*a)) or calls[-1])
+    fast = registry.read_any(str(p))
+    assert calls[0] is not None  # the fast path took this file
+    assert fast.report.to_dict()["duplicates"] == 1
+    monkeypatch.setattr(mixpanel_events, "_read_fast", lambda *a: None)
+    slow = registry.read_any(str(p))
+    assert fast.report.to_dict() == slow.report.to_dict()
+    assert fast.report.merged_identities == slow.report.merged_identities == 2
+    pd.testing.assert_frame_equal(fast.table, slow.table, check_dtype=False)

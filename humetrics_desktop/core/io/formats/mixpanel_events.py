@@ -21,6 +21,7 @@ import json
 import re
 
 import pandas as pd
+import polars as pl
 
 from ...progress import Progress
 from ..report import ImportReport, ImportResult
@@ -50,11 +51,76 @@ def sniff(path: str, head: bytes) -> bool:
 
 def read(path: str, progress: Progress) -> ImportResult:
     report = ImportReport(path=path, format=FORMAT, kind=KIND)
+    ids = c.IdentityMerger()
+    df = _read_fast(path, report, ids, progress)
+    if df is None:
+        report, ids = ImportReport(path=path, format=FORMAT, kind=KIND), c.IdentityMerger()
+        df = _read_rows(path, report, ids, progress.sub(0, 0.8))
+    progress.set(0.85, "normalising")
+    df["timestamp"] = c.parse_epoch(df.pop("time"))
+    bad = df["timestamp"].isna()
+    for ln in df.loc[bad, "line"]:
+        report.reject(int(ln), "properties.time", "time out of range")
+    df = df[~bad].drop(columns="line")
+    df["user_id"], report.merged_identities = ids.resolve(df["user_id"])
+    for col in ("session_id", "region", "city", "device_id", "country"):
+        df[col] = c.clean_str(df[col])
+    df = c.add_places(df, report)
+    progress.set(1.0, "done")
+    return ImportResult(table=c.finish(df, KIND, report), report=report)
+
+
+_COLUMNS = {"distinct_id": "user_id", "time": "time", "$session_id": "session_id",
+            "mp_country_code": "country", "$region": "region", "$city": "city",
+            "$device_id": "device_id"}
+_LINKS = ("$insert_id", "$user_id", "$anon_id", "$identified_id", "alias")
+
+
+def _read_fast(path: str, report: ImportReport, ids: c.IdentityMerger,
+               progress: Progress) -> pd.DataFrame | None:
+    """The whole file through polars' JSON reader (several times faster) when it is plain,
+    well-formed JSON Lines needing no rejection; None sends it to the line-by-line reader, which
+    names every bad line."""
+    with open(path, "rb") as f:
+        start = f.read(3)
+    if start[:2] == b"\x1f\x8b" or start == b"\xef\xbb\xbf":
+        return None
+    fields = {k: (pl.Float64 if k == "time" else pl.String) for k in (*_COLUMNS, *_LINKS)}
+    try:
+        progress.set(0.05, "reading events")
+        raw = pl.read_ndjson(path, schema={"event": pl.String, "properties": pl.Struct(fields)})
+    except Exception:  # any malformed line, odd type or nesting: the careful reader handles it
+        return None
+    progress.check()
+    props = raw.unnest("properties")
+    if (props.select(pl.col("event").is_null() | pl.col("distinct_id").is_null()
+                     | (pl.col("distinct_id") == "") | pl.col("time").is_null()).to_series().any()
+            or (props["event"] == "$merge").any()):
+        return None
+    report.read = props.height
+    seconds = pl.when(pl.col("time") > c.MS_THRESHOLD).then(pl.col("time") // 1000).otherwise(pl.col("time"))
+    first = pl.struct([pl.col("event"), pl.col("distinct_id"), seconds.floor(), pl.col("$insert_id")]).is_first_distinct()
+    dup = pl.col("$insert_id").is_not_null() & (pl.col("$insert_id") != "") & ~first
+    props = props.with_columns(dup.alias("_dup"), pl.int_range(1, pl.len() + 1).alias("line"))
+    n_dup = int(props["_dup"].sum())
+    if n_dup:
+        report.duplicate(n_dup, reason="duplicate $insert_id")
+    props = props.filter(~pl.col("_dup"))
+    links = props.filter(pl.col("$user_id").is_not_null() | (pl.col("event") == "$identify")
+                         | (pl.col("event") == "$create_alias"))
+    for row in links.select(["event", "distinct_id", *_LINKS, "$device_id"]).iter_rows(named=True):
+        _link_identities(ids, row["event"], row["distinct_id"], row)
+    progress.set(0.7, "events read")
+    return props.select([pl.col(k).alias(v) for k, v in _COLUMNS.items()] + ["event", "line"]).to_pandas()
+
+
+def _read_rows(path: str, report: ImportReport, ids: c.IdentityMerger,
+               progress: Progress) -> pd.DataFrame:
+    """Line by line: every malformed line is rejected with its number and reason."""
     cols: dict[str, list] = {k: [] for k in ("user_id", "time", "event", "session_id", "country",
                                              "region", "city", "device_id", "line")}
     seen: set[tuple] = set()
-    ids = c.IdentityMerger()
-    for line, obj, err in c.json_lines(path, progress.sub(0, 0.8)):
+    for line, obj, err in c.json_lines(path, progress):
         report.read += 1
         if err:
             report.reject(line, None, err)
@@ -88,19 +154,7 @@ def read(path: str, progress: Progress) -> ImportResult:
         cols["city"].append(props.get("$city"))
         cols["device_id"].append(props.get("$device_id"))
         cols["line"].append(line)
-    progress.set(0.85, "normalising")
-    df = pd.DataFrame(cols)
-    df["timestamp"] = c.parse_epoch(df.pop("time"))
-    bad = df["timestamp"].isna()
-    for ln in df.loc[bad, "line"]:
-        report.reject(int(ln), "properties.time", "time out of range")
-    df = df[~bad].drop(columns="line")
-    df["user_id"], report.merged_identities = ids.resolve(df["user_id"])
-    for col in ("session_id", "region", "city", "device_id", "country"):
-        df[col] = c.clean_str(df[col])
-    df = c.add_places(df, report)
-    progress.set(1.0, "done")
-    return ImportResult(table=c.finish(df, KIND, report), report=report)
+    return pd.DataFrame(cols)
 
 
 def _link_identities(ids: c.IdentityMerger, event: str, did: str, props: dict) -> None:
