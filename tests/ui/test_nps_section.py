@@ -144,6 +144,24 @@ def test_export_of_focused_rows_is_pseudonymised_and_safe(tmp_path, section):
     assert (everyone["comment"] == "'=cmd|' /C calc'!A0").sum() == 1
 
 
+def test_export_dialog_writes_in_the_background(qtbot, tmp_path, section, monkeypatch):
+    target = tmp_path / "risk.xlsx"
+    monkeypatch.setattr("humetrics_desktop.ui.sections.nps.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(target), ""))
+    section._export_dialog("at_risk")
+    qtbot.waitUntil(lambda: section.last_export is not None and target.exists(), timeout=20_000)
+    assert section.last_export.rows == len(section.result.at_risk)
+    assert "Exported" in section.count_label.text()
+
+
+def test_focus_from_another_section(section):
+    region = section.result.respondents["region"].iloc[0]
+    section.focus_on({"regions": [region], "category": "promoter"})
+    shown = section.respondents.frame_rows()
+    assert len(shown) and (shown["region"] == region).all() and (shown["category"] == "promoter").all()
+    assert region in section.scope_label.text()
+
+
 def test_segment_table_and_region_click(qtbot, section):
     section.segment.setCurrentText("region")
     table = section.segment_model.frame()

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..privacy import mask_value, personal_columns, pseudonymise, safe_frame
+from ..privacy import mask_value, personal_columns, pseudonymise, safe_cell
+from ..progress import Progress
 from ..schema import PERSONAL_COLUMNS
 
 PERSONAL_MODES = ("pseudonymise", "mask", "keep")
 ID_COLUMNS = ("user_id",)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # first characters safe_cell looks at
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header row
 
 
@@ -53,14 +55,27 @@ def prepare_export(rows: pd.DataFrame, secret: bytes, personal: str = "pseudonym
         s = df[c]
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             df[c] = s.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ").astype(object)
-        elif isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s):
-            df[c] = s.astype(object).where(s.notna(), None)
-    return safe_frame(df), (found if personal != "keep" else [])
+        elif isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(s) or s.dtype == object:
+            df[c] = _neutralised(s)
+    df.columns = [safe_cell(str(c)) for c in df.columns]
+    return df, (found if personal != "keep" else [])
+
+
+def _neutralised(s: pd.Series) -> pd.Series:
+    """Text cells with safe_cell applied; it only changes cells whose first character can start a
+    formula, so only those candidates go through it (a million cells stay fast)."""
+    out = s.astype(object).where(s.notna(), None)
+    text = out.astype("string")
+    candidate = text.str[:1].isin(FORMULA_START).fillna(False).to_numpy()
+    if candidate.any():
+        out[candidate] = out[candidate].map(safe_cell)
+    return out
 
 
 def export_rows(rows: pd.DataFrame, path: str | Path, secret: bytes, personal: str = "pseudonymise",
-                columns: list[str] | None = None) -> ExportSummary:
+                columns: list[str] | None = None, progress: Progress | None = None) -> ExportSummary:
     """Write rows to path (.csv or .xlsx by its suffix). See the module note for what is protected."""
+    progress = progress or Progress()
     path = Path(path)
     fmt = path.suffix.lower()
     if fmt not in (".csv", ".xlsx"):
@@ -68,35 +83,43 @@ def export_rows(rows: pd.DataFrame, path: str | Path, secret: bytes, personal: s
     if fmt == ".xlsx" and len(rows) > XLSX_MAX_ROWS:
         raise ValueError(f"{path.name}: {len(rows):,} rows do not fit an Excel sheet "
                          f"({XLSX_MAX_ROWS:,} at most); export to CSV instead")
+    progress.set(0.0, f"Preparing {len(rows):,} rows")
     df, changed = prepare_export(rows, secret, personal, columns)
     tmp = path.with_name(path.name + ".part")  # a half-written file never takes the real name
-    if fmt == ".csv":
-        # a BOM so that spreadsheet programs read UTF-8 names correctly
-        df.to_csv(tmp, index=False, encoding="utf-8-sig")
-    else:
-        _write_xlsx(df, tmp)
-    tmp.replace(path)
+    try:
+        if fmt == ".csv":
+            _write_csv(df, tmp, progress.sub(0.2, 1.0))
+        else:
+            _write_xlsx(df, tmp, progress.sub(0.2, 1.0))
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return ExportSummary(path, len(df), [str(c) for c in df.columns], changed, personal)
 
 
-def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
+CHUNK = 50_000
+
+
+def _write_csv(df: pd.DataFrame, path: Path, progress: Progress) -> None:
+    # a BOM so that spreadsheet programs read UTF-8 names correctly
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        for start in range(0, max(len(df), 1), CHUNK):
+            df.iloc[start:start + CHUNK].to_csv(f, index=False, header=start == 0, lineterminator="\n")
+            progress.set(min(1.0, (start + CHUNK) / max(len(df), 1)), "Writing CSV")
+
+
+def _write_xlsx(df: pd.DataFrame, path: Path, progress: Progress) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("export")
     ws.append([str(c) for c in df.columns])
-    for row in df.itertuples(index=False, name=None):
-        cells = []
-        for value in row:
-            if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-                cells.append(None)
-                continue
-            if hasattr(value, "item"):  # numpy scalar -> Python
-                value = value.item()
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula
-            cells.append(cell)
-        ws.append(cells)
+    # Python values, None for missing; no text starts with "=" any more (neutralised), so openpyxl
+    # never stores a cell as a formula
+    columns = [df[c].astype(object).where(df[c].notna(), None).tolist() for c in df.columns]
+    for i, row in enumerate(zip(*columns)):
+        ws.append(row)
+        if i % CHUNK == 0:
+            progress.set(i / len(df), "Writing Excel workbook")
     wb.save(path)
+    progress.set(1.0, "Workbook written")

@@ -23,6 +23,7 @@ from ...core.progress import Progress
 from ...core.workspace import Workspace
 from ..models.respondents import RespondentsModel
 from ..table_model import DataFrameModel
+from ..workers import JobRunner
 from .base import Section
 
 PERIOD_SECONDS = {"week": 7 * 86400, "month": 30.44 * 86400, "quarter": 91.3 * 86400}
@@ -71,6 +72,9 @@ class NpsSection(Section):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result: NpsOverview | None = None
+        self.runner = JobRunner(self)
+        self.runner.progress.connect(lambda v, msg: self.count_label.setText(f"{msg} {v:.0%}"))
+        self.runner.error.connect(lambda label, msg: self.count_label.setText(f"{label} failed: {msg}"))
         self._alert_index = 0
         self.last_export: ExportSummary | None = None
 
@@ -520,9 +524,9 @@ class NpsSection(Section):
         for model in (self.respondents, self.advocates, self.at_risk):
             model.set_unmasked(self.unmasked)
 
-    def export_to(self, path: str | Path, which: str = "respondents", mode: str | None = None) -> ExportSummary:
-        """Write the drill-down's rows (the selection if any, else every row the filter keeps), or the
-        advocates / at-risk list. Personal fields leave in clear only from an unmasked session."""
+    def _export_job(self, path: str | Path, which: str, mode: str | None) -> Callable[[Progress], ExportSummary]:
+        """The export as a job: the rows are chosen now (what the view shows), written later.
+        Personal fields leave in clear only from an unmasked session."""
         mode = mode or self.export_mode.currentData() or "pseudonymise"
         if mode == "keep" and not self.unmasked:
             mode = "pseudonymise"
@@ -533,7 +537,13 @@ class NpsSection(Section):
         else:
             model = self.advocates if which == "advocates" else self.at_risk
             frame, columns = model.frame_rows(), model.column_names()
-        self.last_export = export_rows(frame, path, self.result.secret, personal=mode, columns=columns)
+        secret = self.result.secret
+        return lambda progress: export_rows(frame, path, secret, personal=mode, columns=columns, progress=progress)
+
+    def export_to(self, path: str | Path, which: str = "respondents", mode: str | None = None) -> ExportSummary:
+        """Write the drill-down's rows (the selection if any, else every row the filter keeps), or the
+        advocates / at-risk list, right away."""
+        self.last_export = self._export_job(path, which, mode)(Progress())
         return self.last_export
 
     def _export_dialog(self, which: str) -> None:
@@ -541,10 +551,15 @@ class NpsSection(Section):
             return
         suggested = safe_filename(f"nps-{which}.xlsx")
         path, _ = QFileDialog.getSaveFileName(self, "Export rows", suggested, "Excel (*.xlsx);;CSV (*.csv)")
-        if path:
-            s = self.export_to(path, which)
+        if not path:
+            return
+
+        def done(s: ExportSummary) -> None:
+            self.last_export = s
             self.count_label.setText(f"Exported {s.rows:,} rows to {Path(path).name}"
                                      + (f" ({', '.join(s.personal)} {s.mode}d)" if s.personal else ""))
 
+        # large exports take seconds: written off the GUI thread, with progress in the count label
+        self.runner.start("export", self._export_job(path, which, None), done, "Exporting")
 
 SECTION = NpsSection
