@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from humetrics_desktop.core.io import generic
+from humetrics_desktop.core.io.mapping import Mapping
 from humetrics_desktop.core.io.report import ImportError_
 from humetrics_desktop.core.io.tabular import open_source
 
@@ -216,6 +217,12 @@ def test_explicit_mapping_and_dict_form():
     with pytest.raises(ImportError_, match="invalid column mapping"):
         generic.read(str(FIX / "nps_awkward.csv"),
                      mapping={"kind": "profiles", "columns": {"score": "nonsense"}})
+    with pytest.raises(ImportError_, match="same field"):
+        generic.read(str(FIX / "nps_awkward.csv"), mapping=Mapping(
+            "profiles", {"user_id": "user_id", "response_id": "user_id"}))
+    with pytest.raises(ImportError_, match="names column 'uid'"):
+        generic.read(str(FIX / "nps_awkward.csv"),
+                     mapping={"kind": "profiles", "columns": {"uid": "user_id"}})
 
 
 def test_large_csv_is_chunked_with_progress(tmp_path, monkeypatch):

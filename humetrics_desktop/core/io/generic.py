@@ -101,11 +101,15 @@ def read(path: str, progress: Progress | None = None, mapping: Mapping | dict | 
     src = open_source(path)
     if mapping is None:
         mapping = propose_for(src, store_dir)
-    elif isinstance(mapping, dict):
-        try:
-            mapping = Mapping.from_json(mapping)
+    else:
+        try:  # a dict from a saved workspace or the CLI, or a Mapping: checked the same way
+            mapping = Mapping.from_json(mapping if isinstance(mapping, dict) else mapping.to_json())
         except ValueError as e:
             raise ImportError_(path, f"invalid column mapping: {e}") from e
+        absent = [c for c, f in mapping.columns.items() if f and c not in src.columns]
+        if absent and src.format != "jsonl" and src.format != "json":
+            raise ImportError_(path, f"the mapping names column '{absent[0]}', which the file "
+                                     "does not have")
     missing = mapping.missing_required()
     if missing:
         raise ImportError_(path, f"read as {mapping.kind}, but no column holds {', '.join(missing)}; "
