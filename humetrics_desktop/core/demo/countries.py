@@ -1,4 +1,6 @@
-"""The countries of the demo workspace, with approximate public figures (rounded, about 2023).
+"""The countries of the demo workspace, with approximate public figures (rounded, about 2023, of the
+kind the UN publishes for population and the ITU for internet use; good enough for a synthetic demo,
+not a reference).
 
 population_m: residents in millions; internet: share of residents online; income: World Bank-style
 income group of the country; median_age drives the synthetic age pyramid of the reference

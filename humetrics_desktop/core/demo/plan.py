@@ -54,7 +54,7 @@ class OutageStory:
     """(2) Service incidents: negative feedback rises, and traffic dips `lag_days` later."""
     lag_days: int = 3
     incidents: int = 18
-    min_gap_days: int = 24               # an incident starts in the first half of its slot
+    slot_margin_days: int = 12           # an incident starts this long before its slot ends
     negative_share: float = 0.72         # share of feedback that is negative on an incident day
     baseline_negative_share: float = 0.22
     traffic_factor: float = 0.62         # activity on a dip day relative to a normal day
@@ -98,7 +98,7 @@ def incident_days(rng: np.random.Generator, story: OutageStory) -> list[tuple[in
     edges = np.linspace(first, last, story.incidents + 1).astype(int)
     out = []
     for a, b in zip(edges[:-1], edges[1:]):
-        out.append((int(rng.integers(a, b - story.min_gap_days // 2)), int(rng.integers(2, 5))))
+        out.append((int(rng.integers(a, b - story.slot_margin_days)), int(rng.integers(2, 5))))
     return out
 
 
