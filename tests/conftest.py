@@ -46,3 +46,21 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("humetrics-home")
     monkeypatch.setenv("HUMETRICS_HOME", str(home))
     yield home
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory):
+    """The default-size demo exports (20k users, 1M events), generated once per test session."""
+    from humetrics_desktop.core.demo import generate
+    out = tmp_path_factory.mktemp("demo-default")
+    generate(out, seed=0)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_ws(demo_dir):
+    """The demo exports imported into a workspace, once per test session (treat as read-only)."""
+    from humetrics_desktop.core.loading import load_paths
+    outcome = load_paths([demo_dir])
+    assert outcome.errors == []
+    return outcome.workspace

@@ -97,6 +97,9 @@ def nps_declines(ws: Workspace, k: int, progress: Progress) -> list[Finding]:
     from ..metrics.nps_alerts import find_declines
     scopes = tuple(c for c in ("region", "country") if c in resp.columns)
     alerts = find_declines(resp, scopes=scopes, progress=progress.sub(0, 0.8))
+    # a country's decline that one of its regions already explains is the same story told twice
+    region_countries = {a.value.split("-")[0] for a in alerts if a.scope == "region"}
+    alerts = [a for a in alerts if not (a.scope == "country" and a.value in region_countries)]
     out = []
     for a in alerts:
         if a.baseline.responses < k or a.current.responses < k:
@@ -132,7 +135,8 @@ def nps_declines(ws: Workspace, k: int, progress: Progress) -> list[Finding]:
             n=int(a.baseline.responses + a.current.responses), p_value=float(a.p_adjusted), effect=abs(a.z) / 2,
             context={"scope": a.scope, "value": a.value, "baseline": a.baseline_label,
                      "current": a.current_label, "term": theme["term"] if theme else None,
-                     "regions": [a.value] if a.scope == "region" else []},
+                     "regions": [a.value] if a.scope == "region" else [],
+                     "countries": [a.value] if a.scope == "country" else []},
             topic="nps-decline"))
     return out
 
