@@ -171,8 +171,8 @@ def sentiment_section(reviews: pd.DataFrame | None, survey: pd.DataFrame | None 
 # ---- the whole view, for the window and for findings ------------------------------------------------
 
 DEFAULTS: dict[str, Any] = {
-    "sentiment_model": "textblob", "sentiment_lexicon": None, "sentiment_negative": NEGATIVE,
-    "sentiment_positive": POSITIVE, "sentiment_traffic": "auto", "sentiment_series": "share_negative",
+    "sentiment_model": "textblob", "sentiment_lexicon": None, "negative_threshold": NEGATIVE,
+    "positive_threshold": POSITIVE, "sentiment_traffic": "auto", "sentiment_series": "share_negative",
     "sentiment_method": "difference", "sentiment_max_lag": 14, "sentiment_min_n": 1,
 }
 _TRAFFIC_NAMES = {"dau": "daily active users", "sessions": "sessions",
@@ -193,11 +193,12 @@ def default_traffic(ws: Any, measure: str = "auto") -> tuple[pd.Series, str]:
 def sentiment_overview(ws: Any, settings: dict[str, Any] | None = None,
                        progress: Progress | None = None) -> dict[str, Any]:
     """Everything the Sentiment view shows, computed from a (filtered) workspace; scores come from
-    and go to ws.cache["sentiment"]. Keys: model, feedback (scored rows with a `sentiment` label),
-    daily, traffic, traffic_name, correlation, terms, counts, settings."""
+    and go to ws.cache["sentiment"]. Keys: model, feedback (scored rows with a `sentiment` label and
+    their `tokens`), daily, traffic, traffic_name, correlation, terms, terms_by ({"month": {...},
+    "place": {...}}: terms per period and per region or country), counts, settings."""
     from ..text.cache import CACHE_KEY
     from ..text.models import load_lexicon
-    from ..text.terms import distinguishing_terms
+    from ..text.terms import distinguishing_terms, terms_by_group, token_lists
 
     cfg = {**DEFAULTS, **{k: v for k, v in (settings or {}).items() if k in DEFAULTS}}
     progress = progress or Progress()
@@ -206,21 +207,26 @@ def sentiment_overview(ws: Any, settings: dict[str, Any] | None = None,
     scored, cache = score_feedback(feedback, cfg["sentiment_model"], lexicon, ws.cache.get(CACHE_KEY),
                                    progress.sub(0.0, 0.85))
     ws.cache[CACHE_KEY] = cache
-    neg, pos = cfg["sentiment_negative"], cfg["sentiment_positive"]
+    neg, pos = float(cfg["negative_threshold"]), float(cfg["positive_threshold"])
     scored["sentiment"] = label(scored["polarity"], neg, pos)
     progress.set(0.88, "Daily sentiment and traffic")
     daily = daily_sentiment(scored, neg, pos)
     traffic, traffic_name = default_traffic(ws, cfg["sentiment_traffic"])
     corr = sentiment_vs_traffic(daily, traffic, cfg["sentiment_series"], cfg["sentiment_method"],
                                 int(cfg["sentiment_max_lag"]), int(cfg["sentiment_min_n"]), traffic_name)
-    progress.set(0.93, "Distinguishing terms")
+    progress.set(0.91, "Distinguishing terms")
+    scored["tokens"] = token_lists(scored)
     terms = distinguishing_terms(scored, scored["sentiment"])
+    month = scored["created_at"].dt.tz_convert("UTC").dt.strftime("%Y-%m").fillna("(no date)")
+    place = scored["region"].fillna(scored["country"]) if scored["region"].notna().any() else scored["country"]
+    terms_by = {"month": terms_by_group(scored, scored["sentiment"], month),
+                "place": terms_by_group(scored, scored["sentiment"], place.fillna("??"))}
     status = scored["status"].astype(str)
     progress.set(1.0, "Sentiment ready")
     return {
         "model": model_spec(cfg["sentiment_model"], lexicon).label,
         "feedback": scored, "daily": daily, "traffic": traffic, "traffic_name": traffic_name,
-        "correlation": corr, "terms": terms, "settings": cfg,
+        "correlation": corr, "terms": terms, "terms_by": terms_by, "settings": cfg,
         "counts": {"texts": len(scored), "scored": int((status == SCORED).sum()),
                    "not_scored": int((status != SCORED).sum()),
                    "by_status": status.value_counts().to_dict()},

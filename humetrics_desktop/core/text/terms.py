@@ -21,7 +21,10 @@ from .tokenize import terms as text_terms
 TERM_COLUMNS = ["term", "n_negative", "n_positive", "delta", "z", "side"]
 
 
-def _token_lists(texts: pd.DataFrame) -> list[list[str]]:
+def token_lists(texts: pd.DataFrame) -> list[list[str]]:
+    """Content words per row (a precomputed `tokens` column is used as is)."""
+    if "tokens" in texts:
+        return list(texts["tokens"])
     langs = texts["detected_language"] if "detected_language" in texts else [None] * len(texts)
     return [text_terms(t, None if pd.isna(lang) or lang == "und" else lang) if isinstance(t, str) else []
             for t, lang in zip(texts["text"], langs)]
@@ -52,7 +55,7 @@ def distinguishing_terms(scored: pd.DataFrame, sentiment: pd.Series, top: int = 
     """Top terms of negative texts (z > 0, strongest first) then of positive texts (z < 0).
     `scored` needs text (and detected_language if known); `sentiment` labels each row
     "negative" / "positive" / other (ignored)."""
-    toks = _token_lists(scored)
+    toks = token_lists(scored)
     lab = sentiment.astype("object").where(sentiment.notna(), "").to_numpy()
     neg = Counter(w for t, s in zip(toks, lab) if s == "negative" for w in t)
     pos = Counter(w for t, s in zip(toks, lab) if s == "positive" for w in t)
@@ -80,4 +83,4 @@ def texts_with_term(scored: pd.DataFrame, term: str) -> pd.DataFrame:
 def term_mask(scored: pd.DataFrame, terms: Iterable[str]) -> pd.Series:
     """Boolean per row: the text contains any of the terms."""
     wanted = {t.lower() for t in terms}
-    return pd.Series([bool(wanted & set(t)) for t in _token_lists(scored)], index=scored.index)
+    return pd.Series([bool(wanted & set(t)) for t in token_lists(scored)], index=scored.index)
