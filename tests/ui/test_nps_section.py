@@ -154,6 +154,26 @@ def test_export_dialog_writes_in_the_background(qtbot, tmp_path, section, monkey
     assert "Exported" in section.count_label.text()
 
 
+def test_several_survey_imports_pool_into_one_score(qtbot):
+    from pathlib import Path
+    from humetrics_desktop.core.loading import load_paths
+    fixtures = Path(__file__).parents[1] / "fixtures" / "formats"
+    names = ["delighted-responses.csv", "qualtrics-nps.csv", "surveymonkey-nps.csv", "typeform-nps.csv"]
+    ws = load_paths([fixtures / n for n in names]).workspace
+    sec = NpsSection()
+    qtbot.addWidget(sec)
+    sec.show_result(NpsSection.job(ws, Filter(), {})(Progress()))
+    by = sec.survey_model.frame().set_index("survey")
+    assert set(by.index) == {"delighted", "qualtrics", "surveymonkey", "typeform"}
+    assert by["responses"].sum() == sec.result.total.responses == len(sec.result.respondents)
+    assert by[["promoters", "passives", "detractors"]].sum().tolist() == [
+        sec.result.total.promoters, sec.result.total.passives, sec.result.total.detractors]
+    # too few responses for any period: every month is marked too thin, nothing is flagged
+    months = sec.result.periods["month"]
+    assert months.loc[months["responses"] > 0, "too_thin"].all() and not months["decline"].any()
+    assert "No decline" in sec.banner_text.text()
+
+
 def test_focus_from_another_section(section):
     region = section.result.respondents["region"].iloc[0]
     section.focus_on({"regions": [region], "category": "promoter"})

@@ -240,7 +240,8 @@ class NpsSection(Section):
         return split
 
     def _build_usage_tab(self) -> QWidget:
-        self.adoption_model, self.days_model, self.terms_model = DataFrameModel(), DataFrameModel(), DataFrameModel()
+        self.adoption_model, self.days_model = DataFrameModel(), DataFrameModel()
+        self.detractor_terms, self.promoter_terms = DataFrameModel(), DataFrameModel()
         self.usage_note = QLabel()
         self.usage_note.setWordWrap(True)
         self.adoption_plot = pg.PlotWidget()
@@ -253,8 +254,11 @@ class NpsSection(Section):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(_titled("Days active in the 30 days before answering", self.usage_note,
                                 _table(self.days_model)))
-        right.addWidget(_titled("Terms that separate detractors' comments from promoters' "
-                                "(z of weighted log-odds; positive leans to detractors)", _table(self.terms_model)))
+        terms = QSplitter(Qt.Orientation.Horizontal)
+        terms.addWidget(_titled("Detractors say", _table(self.detractor_terms)))
+        terms.addWidget(_titled("Promoters say", _table(self.promoter_terms)))
+        right.addWidget(_titled("Terms that separate detractors' comments from promoters' (comments using "
+                                "each; z of weighted log-odds)", terms))
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
@@ -516,7 +520,10 @@ class NpsSection(Section):
             self.adoption_plot.setXRange(0, 100)
             self.days_model.set_frame(r.days_active.reset_index())
             self.usage_note.setText("Mean per person (latest answer), with a 95% interval.")
-        self.terms_model.set_frame(r.terms)
+        for model, side, count in ((self.detractor_terms, "detractor", "detractor_comments"),
+                                   (self.promoter_terms, "promoter", "promoter_comments")):
+            part = r.terms[r.terms["side"] == side]
+            model.set_frame(part[["term", count, "z"]].rename(columns={count: "comments"}))
 
     # ---- privacy and export ----------------------------------------------------------------------------
     def set_unmasked(self, on: bool) -> None:
