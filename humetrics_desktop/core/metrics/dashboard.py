@@ -17,12 +17,12 @@ from ..workspace import Workspace
 SECTIONS = ("users", "engagement", "nps", "sentiment", "demography")
 
 
-def _users(ws: Workspace, progress: Progress) -> dict[str, Any] | None:
+def _users(ws: Workspace, progress: Progress, k: int | None) -> dict[str, Any] | None:
     from .growth import users_section
     return users_section(ws)
 
 
-def _engagement(ws: Workspace, progress: Progress) -> dict[str, Any] | None:
+def _engagement(ws: Workspace, progress: Progress, k: int | None) -> dict[str, Any] | None:
     events = ws.table("events")
     if events is None or events.empty:
         return None
@@ -30,33 +30,35 @@ def _engagement(ws: Workspace, progress: Progress) -> dict[str, Any] | None:
     return engagement_section(events, ws.table("profiles"))
 
 
-def _nps(ws: Workspace, progress: Progress) -> dict[str, Any] | None:
+def _nps(ws: Workspace, progress: Progress, k: int | None) -> dict[str, Any] | None:
     survey = ws.table("survey")
     if survey is None or survey.empty:
         return None
     from .nps import nps_section
-    return nps_section(survey)
+    return nps_section(survey, ws.table("profiles"))
 
 
-def _sentiment(ws: Workspace, progress: Progress) -> dict[str, Any] | None:
+def _sentiment(ws: Workspace, progress: Progress, k: int | None) -> dict[str, Any] | None:
     reviews, survey = ws.table("reviews"), ws.table("survey")
     if (reviews is None or reviews.empty) and (survey is None or "comment" not in survey.columns):
         return None
     from .sentiment import sentiment_section
-    return sentiment_section(reviews, survey)
+    return sentiment_section(reviews, survey, progress=progress, cache=ws.cache.get("sentiment"))
 
 
-def _demography(ws: Workspace, progress: Progress) -> dict[str, Any] | None:
+def _demography(ws: Workspace, progress: Progress, k: int | None) -> dict[str, Any] | None:
     profiles = ws.table("profiles")
     if profiles is None or profiles.empty:
         return None
     from .demography import demography_section
     ref = next(iter(ws.layers_of_kind("reference-population").values()), None)
     return demography_section(profiles, reference=None if ref is None else ref.table,
-                              survey=ws.table("survey"), events=ws.table("events"))
+                              survey=ws.table("survey"), events=ws.table("events"), k=k, progress=progress)
 
 
-_COMPUTE: dict[str, Callable[[Workspace, Progress], dict[str, Any] | None]] = {
+# each takes the suppression threshold so that sections with tables of their own (demography's
+# cross-tabs) can apply complementary suppression; the printed counts are suppressed below as well
+_COMPUTE: dict[str, Callable[[Workspace, Progress, int | None], dict[str, Any] | None]] = {
     "users": _users, "engagement": _engagement, "nps": _nps, "sentiment": _sentiment,
     "demography": _demography,
 }
@@ -91,7 +93,7 @@ def compute_metrics(ws: Workspace, sections: tuple[str, ...] = SECTIONS, flt: Fi
     out: dict[str, Any] = {"period": period_of(view, flt)}
     for i, name in enumerate(sections):
         progress.set(i / len(sections), f"Computing {name}")
-        out[name] = _COMPUTE[name](view, progress.sub(i / len(sections), (i + 1) / len(sections)))
+        out[name] = _COMPUTE[name](view, progress.sub(i / len(sections), (i + 1) / len(sections)), suppress_k)
     progress.set(1.0, "Done")
     if suppress_k:
         out = suppress_json(out, suppress_k)
