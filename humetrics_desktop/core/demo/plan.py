@@ -24,8 +24,7 @@ FEATURES: tuple[str, ...] = ("app_open", "view_dashboard", "search", "create_doc
 FEATURE_ADOPTION = np.array([1.0, 1.0, 0.7, 0.8, 0.85, 0.5, 0.45, 0.3, 0.25, np.nan])
 FEATURE_WEIGHT = np.array([0.0, 0.22, 0.12, 0.10, 0.25, 0.10, 0.06, 0.04, 0.02, 0.09])
 
-# Latent disposition of each user towards recommending the product.
-DISPOSITIONS: tuple[str, ...] = ("promoter", "passive", "detractor")
+# Latent disposition of each user towards recommending the product: promoter, passive, detractor.
 DISPOSITION_SHARE = np.array([0.47, 0.30, 0.23])
 
 
