@@ -29,3 +29,31 @@ def test_plain_event_csv_is_left_to_the_generic_importer(tmp_path):
     p = tmp_path / "events.csv"
     p.write_text("user_id,timestamp,event\nu1,2024-01-01T00:00:00Z,login\n")
     assert registry.detect(str(p)) is None
+
+
+def test_fast_and_careful_readers_agree_on_clean_exports(tmp_path, monkeypatch):
+    from humetrics_desktop.core.io.formats import posthog_events
+    lines = (FIX / "posthog-events.csv").read_text(encoding="utf-8").splitlines()
+    clean = [ln for ln in lines if ",,2024" not in ln and "last tuesday" not in ln]
+    p = tmp_path / "clean.csv"
+    p.write_text("\n".join(clean) + "\n", encoding="utf-8")
+    calls = []
+    real_fast = posthog_events._read_fast
+    monkeypatch.setattr(posthog_events, "_read_fast", lambda *a: calls.append(real_fast(*a)) or calls[-1])
+    fast = registry.read_any(str(p))
+    assert calls[0] is not None  # the fast path took this file
+    monkeypatch.setattr(posthog_events, "_read_fast", lambda *a: None)
+    slow = registry.read_any(str(p))
+    assert fast.report.to_dict() == slow.report.to_dict()
+    assert (fast.report.read, fast.report.duplicates) == (7, 1)
+    assert fast.report.merged_identities == slow.report.merged_identities == 2
+    pd.testing.assert_frame_equal(fast.table, slow.table, check_dtype=False)
+
+
+def test_a_cut_last_row_never_takes_the_fast_path(tmp_path):
+    text = (FIX / "posthog-events.csv").read_text(encoding="utf-8")
+    clean = "\n".join(ln for ln in text.splitlines() if ",,2024" not in ln and "last tuesday" not in ln)
+    p = tmp_path / "cut.csv"
+    p.write_text(clean + "\n" + "0190a1b2-0009-7000-8000-000000000009,$pageview,dan,2024-05-25", encoding="utf-8")
+    rep = registry.read_any(str(p)).report
+    assert rep.reasons["row has a different number of fields than the header (truncated?)"] == 1

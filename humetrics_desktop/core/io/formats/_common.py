@@ -294,12 +294,22 @@ class IdentityMerger:
         self._parent[ra] = rb
 
     def resolve(self, ids: pd.Series) -> tuple[pd.Series, int]:
-        """Canonical id per row, and how many distinct ids were folded into another."""
+        """Canonical id per row, and how many distinct ids were folded into another. A person's
+        id is the first identified id of the cluster seen in the data (else the identified root,
+        else the first id seen), so the answer does not depend on the order links were made."""
         if not self._parent:
             return ids, 0
         uniq = ids.dropna().unique()
-        mapping = {u: self._find(u) for u in uniq}
-        merged = sum(1 for u, r in mapping.items() if u != r)
+        root = {u: self._find(u) for u in uniq}
+        name: dict[str, str] = {}
+        for u in uniq:
+            if u in self._identified:
+                name.setdefault(root[u], u)
+        for u in uniq:
+            r = root[u]
+            name.setdefault(r, r if r in self._identified else u)
+        mapping = {u: name[root[u]] for u in uniq}
+        merged = sum(1 for u, n in mapping.items() if u != n)
         return ids.map(mapping).where(ids.notna(), None), merged
 
 
