@@ -61,7 +61,7 @@ def _titled(title: str, *widgets: QWidget) -> QWidget:
     head.setWordWrap(True)
     lay.addWidget(head)
     for w in widgets:
-        lay.addWidget(w, 1 if isinstance(w, (QTableView, pg.PlotWidget)) else 0)
+        lay.addWidget(w, 1 if isinstance(w, (QTableView, pg.PlotWidget, QSplitter)) else 0)
     return box
 
 
@@ -259,6 +259,7 @@ class NpsSection(Section):
         terms.addWidget(_titled("Promoters say", _table(self.promoter_terms)))
         right.addWidget(_titled("Terms that separate detractors' comments from promoters' (comments using "
                                 "each; z of weighted log-odds)", terms))
+        right.setSizes([200, 600])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
