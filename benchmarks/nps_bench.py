@@ -19,7 +19,7 @@ from humetrics_desktop.core.filters import Filter
 from humetrics_desktop.core.metrics.nps import nps_section
 from humetrics_desktop.core.metrics.nps_alerts import find_declines
 from humetrics_desktop.core.metrics.nps_overview import nps_overview
-from humetrics_desktop.core.metrics.nps_people import respondents_table
+from humetrics_desktop.core.metrics.nps_people import Timelines, respondents_table
 from humetrics_desktop.core.workspace import Workspace
 
 
@@ -111,12 +111,18 @@ def main() -> None:
     t_ref_eng = reference_engagement(survey, events)
     _, t_alerts = timed(lambda: find_declines(resp, scopes=("region", "country", "plan", "age_band")))
     _, t_overview = timed(lambda: nps_overview(ws, Filter(), {}))
+    timelines, t_tl_build = timed(lambda: Timelines(events, survey))
+    uid = survey["user_id"].iloc[0]
+    tl, t_tl = timed(lambda: timelines.of(uid))
+    _, t_tl_ref = timed(lambda: events.loc[events["user_id"] == uid].sort_values("timestamp"))
     print(json.dumps({
         "responses": a.responses, "events": a.events, "users": a.users,
         "nps_section_s": t_section, "reference_duckdb_s": t_ref, "nps_section_vs_duckdb": t_section / t_ref,
         "respondents_table_s": t_resp, "reference_engagement_duckdb_s": t_ref_eng,
         "respondents_vs_duckdb": t_resp / t_ref_eng,
         "decline_scan_s": t_alerts, "overview_total_s": t_overview,
+        "timeline_build_s": t_tl_build, "timeline_lookup_s": t_tl, "reference_pandas_lookup_s": t_tl_ref,
+        "timeline_rows": len(tl),
         "drill_down_model": model_figures(a.rows),
     }, indent=1))
 
