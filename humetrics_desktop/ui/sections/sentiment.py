@@ -203,7 +203,7 @@ class SentimentSection(Section):
             for plot in (self.time_plot, self.lag_plot):
                 plot.clear()
             self.traffic_box.clear()
-            self.browser.set_frame(pd.DataFrame(columns=["text", "status", "sentiment", "country"]))
+            self.browser.set_frame(pd.DataFrame())
             return
         ov = result["overview"]
         for key, box in self.controls.items():

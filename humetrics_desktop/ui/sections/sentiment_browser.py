@@ -107,11 +107,13 @@ class CommentBrowser(QWidget):
     # ---- data ---------------------------------------------------------------------------------------
     def set_frame(self, feedback: pd.DataFrame) -> None:
         """Feedback rows as sentiment_overview returns them (with sentiment, status, tokens)."""
-        df = feedback.copy()
+        needed = ["text", "status", "sentiment", "created_at", "source", "detected_language", "country", "region"]
+        df = feedback.reindex(columns=list(feedback.columns) + [c for c in needed if c not in feedback])
+        df["created_at"] = pd.to_datetime(df["created_at"], utc=True)
         not_scored = "not scored (" + df["status"].astype(str) + ")"
         df["sentiment"] = df["sentiment"].astype("object").where(df["sentiment"].notna(), not_scored)
-        df["place"] = df["region"].where(df["region"].notna(), df["country"]) if "region" in df else df["country"]
-        df["month"] = df["created_at"].dt.tz_convert("UTC").dt.strftime("%Y-%m") if len(df) else pd.Series(dtype=str)
+        df["place"] = df["region"].where(df["region"].notna(), df["country"])
+        df["month"] = df["created_at"].dt.strftime("%Y-%m")
         self.frame = df.reset_index(drop=True)
         for key, box in self.combos.items():
             current = box.currentText()
