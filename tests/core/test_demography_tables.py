@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from humetrics_desktop.core.metrics.demography_suppression import table_mask
+from humetrics_desktop.core.privacy.tables import table_mask
 from humetrics_desktop.core.metrics.demography_tables import (
     by_period, by_region, crosstab, distribution, prepare_profiles, pyramid, segment_columns)
 

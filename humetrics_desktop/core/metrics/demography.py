@@ -5,7 +5,7 @@ One computation (demography_result) feeds both the People view and the `demograp
 The pieces live beside this module:
   demography_labels          ages, birth years and band labels; gender and language labels
   demography_tables          one row per person, distributions, cross-tabs, pyramid, by region/period
-  demography_suppression     small-cell suppression of a table with its margins
+  core.privacy.tables        small-cell suppression of a table with its margins (shared)
   demography_representation  representation index against a reference population, the plain list
   demography_compare         promoters vs detractors, engaged vs dormant
 """

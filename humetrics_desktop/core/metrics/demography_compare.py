@@ -3,7 +3,7 @@
 For each attribute value, each group's share (with a Wilson 95% interval, see demography_stats),
 the difference of the two shares with a pooled two-proportion z-test, and per attribute a chi-square
 test of whether the two groups' mixes differ at all. Counts go through small-cell suppression as one
-value x group table (demography_suppression).
+value x group table (core.privacy.tables).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .demography_stats import chi_square_independence, two_proportion_test, wilson
-from .demography_suppression import table_mask
+from ..privacy.tables import table_mask
 from .demography_tables import order_values
 
 PROMOTER, PASSIVE, DETRACTOR = "promoter", "passive", "detractor"

@@ -17,7 +17,7 @@ from ..privacy import suppress, suppressed_mask
 from ..schema import UNKNOWN_COUNTRY
 from .demography_labels import (STANDARD_BANDS, UNKNOWN, AgeBand, band_order, gender_order,
                                 is_missing, normalise_ages, normalise_genders, normalise_languages)
-from .demography_suppression import table_mask
+from ..privacy.tables import table_mask
 
 # Columns an age may come from, first non-missing wins (exports name a birth year many ways).
 AGE_SOURCES = ["age", "birth_year", "year_of_birth", "birthyear", "yob", "birth_date",
@@ -161,7 +161,7 @@ class CrossTab:
 
 
 def crosstab(prepared: pd.DataFrame, rows: str, cols: str, k: int | None = None) -> CrossTab:
-    """rows x cols counts of people with margins, suppressed as one table (demography_suppression).
+    """rows x cols counts of people with margins, suppressed as one table (core.privacy.tables).
 
     The margins are seeded with what the one-way distributions of the two attributes hide, so the
     cross-tab and the distributions shown beside it do not undo each other's suppression.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..privacy import suppressed_mask
+from .suppression import suppressed_mask
 
 
 def table_mask(counts: np.ndarray, k: int | None,
