@@ -86,9 +86,6 @@ class NpsStats:
         return d
 
 
-EMPTY = NpsStats(0, 0, 0, 0)
-
-
 def _round(x: float, digits: int) -> float | None:
     return None if x is None or math.isnan(x) else round(float(x), digits)
 

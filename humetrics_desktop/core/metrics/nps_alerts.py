@@ -198,9 +198,3 @@ def _stats(c: np.ndarray) -> NpsStats:
 def _range_label(grid: list[pd.Timestamp], a: int, b: int, freq: str) -> str:
     first, last = period_label(grid[a], freq), period_label(grid[b - 1], freq)
     return first if a == b - 1 else f"{first}..{last}"
-
-
-def no_alert_reason(alerts: list[DeclineAlert]) -> str:
-    """A sentence for the banner when nothing was found (never a silent blank)."""
-    return "" if alerts else "No decline in NPS stands out from chance anywhere in the data."
-
