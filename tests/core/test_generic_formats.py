@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from humetrics_desktop.core.io import generic
+from humetrics_desktop.core.io import generic, tabular
 from humetrics_desktop.core.io.mapping import Mapping
 from humetrics_desktop.core.io.report import ImportError_
 from humetrics_desktop.core.io.tabular import open_source
@@ -258,12 +258,14 @@ def test_source_kept_read_only(tmp_path):
     assert p.read_text() == "user_id,country\nu1,DE\nu1,DE\n"
 
 
-def test_json_records_are_numbers_in_the_report(tmp_path):
+def test_json_array_is_streamed_with_physical_lines(tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "CHUNK_ROWS", 2)
     p = tmp_path / "survey.json"
-    p.write_text(json.dumps([{"id": 1, "nps": 9}, {"id": 2, "nps": 12}, {"id": 3, "nps": "7"}]))
+    p.write_text(json.dumps([{"id": 1, "nps": 9}, {"id": 2, "nps": 12}, {"id": 3, "nps": "7"}],
+                            indent=1))  # each record spans 4 lines, the first starts on line 2
     res = read(p)
     assert res.report.kind == "survey"
-    assert examples(res) == [(2, "nps", "score outside 0-10")]
+    assert examples(res) == [(6, "nps", "score outside 0-10")]
     assert list(res.table["response_id"]) == ["1", "3"] and list(res.table["score"]) == [9, 7]
 
 
@@ -317,3 +319,23 @@ def test_line_endings_and_delimiters(tmp_path, newline, delimiter):
     assert examples(res) == [(4, "signup_at", "unreadable or implausible time in signup_at")]
     assert res.table["user_id"].tolist() == ["u1", "u3"]
     assert res.table["note"].iloc[0] == 'a "quoted' + newline + 'note'
+
+
+def test_json_array_edge_cases(tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_RECORD_CHARS", 1000)
+    # numbers and values cut at the 1 MiB block boundary still decode whole
+    recs = [{"user_id": f"u{i}", "age": 20 + i % 50, "pad": "x" * (i % 97)} for i in range(40000)]
+    p = tmp_path / "users.json"
+    p.write_text(json.dumps(recs))
+    assert p.stat().st_size > 2 * 1024**2
+    res = read(p)
+    assert res.report.valid == 40000 and res.table["age"].sum() == sum(20 + i % 50 for i in range(40000))
+    for body, match in [('[{"user_id": "u1"}, {"user_id": ', "not valid JSON at line 1"),
+                        ('[{"user_id": "u1"}\n,\n{"user_id": "u2", }]', "not valid JSON at line 3"),
+                        ('[{"user_id": "u1"}', "before its closing"),
+                        # a record still incomplete after a whole 1 MiB block, beyond the cap
+                        ('[{"user_id": "' + "y" * 1_500_000 + '"}]', "longer than")]:
+        q = tmp_path / "bad.json"
+        q.write_text(body)
+        with pytest.raises(ImportError_, match=match):
+            generic.read(str(q), mapping={"kind": "profiles", "columns": {"user_id": "user_id"}})

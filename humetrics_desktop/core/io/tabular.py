@@ -81,6 +81,7 @@ class TableSource:
     decimal: str = "."               # "," for exports written with decimal commas
     columns: list[str] = field(default_factory=list)
     total_bytes: int = 0             # decompressed size when known (progress)
+    json_array: bool = False         # a top-level JSON array: streamed record by record
 
     @property
     def text(self) -> bool:
@@ -207,21 +208,43 @@ class TableSource:
 
     # -- JSON ----------------------------------------------------------------------------------
     def _json_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
-        records = _json_records(self)
+        if self.json_array:
+            text, counter = self._text_stream()
+            with text:
+                yield from self._json_records_in_chunks(
+                    _stream_array(text, self.path), report, rows,
+                    lambda: progress.set(counter.count / self.total_bytes if self.total_bytes else 0,
+                                         "reading"))
+            return
+        records = _json_records(self)  # an object wrapping the records: parsed whole
         total = len(records) or 1
-        for start in range(0, len(records), rows):
-            part = records[start:start + rows]
-            flat, nums = [], []
-            for i, rec in enumerate(part, start=start + 1):
-                report.read += 1
-                if not isinstance(rec, dict):
-                    report.reject(i, None, "record is not a JSON object", _short(rec))
-                    continue
-                flat.append(flatten(rec))
-                nums.append(i)
-            if flat:
+        done = [0]
+
+        def numbered() -> Iterator[tuple[int, Any]]:
+            for i, rec in enumerate(records, start=1):
+                done[0] = i
+                yield i, rec
+
+        yield from self._json_records_in_chunks(numbered(), report, rows,
+                                                lambda: progress.set(done[0] / total, "reading"))
+
+    def _json_records_in_chunks(self, records: Iterator[tuple[int, Any]], report: ImportReport,
+                                rows: int, tick) -> Iterator[RawChunk]:
+        flat, nums = [], []
+        for where, rec in records:
+            report.read += 1
+            if not isinstance(rec, dict):
+                report.reject(where, None, "record is not a JSON object", _short(rec))
+                continue
+            flat.append(flatten(rec))
+            nums.append(where)
+            if len(flat) >= rows:
                 yield RawChunk(pd.DataFrame(flat, dtype=object), np.asarray(nums, dtype=np.int64))
-            progress.set(min(1.0, (start + rows) / total), "reading")
+                flat, nums = [], []
+                tick()
+        if flat:
+            yield RawChunk(pd.DataFrame(flat, dtype=object), np.asarray(nums, dtype=np.int64))
+        tick()
 
     def _jsonl_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
         text, counter = self._text_stream()
@@ -310,6 +333,7 @@ def open_source(path: str | Path) -> TableSource:
     stripped = sample.lstrip("\ufeff \t\r\n")
     if src.format in ("json", "jsonl") or stripped[:1] in ("[", "{"):
         src.format = "jsonl" if _is_json_lines(stripped) else "json"
+        src.json_array = stripped[:1] == "["
         return _finish_json(src)
     src.format = "csv"
     return _finish_csv(src, sample, inner_name)
@@ -466,7 +490,14 @@ def _records_in(doc: Any, path: str) -> list:
 
 
 def _finish_json(src: TableSource) -> TableSource:
-    if src.format == "json":
+    if src.format == "json" and src.json_array:
+        text, _ = src._text_stream()
+        with text:
+            first = list(islice(_stream_array(text, src.path), 1000))
+        if not first:
+            raise ImportError_(src.path, "JSON holds no records")
+        sample = [flatten(r) for _, r in first if isinstance(r, dict)]
+    elif src.format == "json":
         records = _json_records(src)
         sample = [flatten(r) for r in records[:1000] if isinstance(r, dict)]
         if not records:
@@ -490,6 +521,75 @@ def _finish_json(src: TableSource) -> TableSource:
         cols.update(dict.fromkeys(rec))
     src.columns = list(cols)
     return src
+
+
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+MAX_RECORD_CHARS = 64 * 1024**2
+
+
+def _stream_array(text, path: str) -> Iterator[tuple[int, Any]]:
+    """(line where it starts, value) for each element of a top-level JSON array, decoded one at a
+    time from a text stream: memory stays at one block plus one record."""
+    dec = json.JSONDecoder()
+    buf, pos, line, eof = "", 0, 1, False
+
+    def fill() -> bool:
+        nonlocal buf, pos, eof
+        block = text.read(1 << 20)
+        if not block:
+            eof = True
+            return False
+        buf, pos = buf[pos:] + block, 0
+        return True
+
+    def skip_ws() -> None:
+        nonlocal pos, line
+        while True:
+            end = _JSON_WS.match(buf, pos).end()
+            line += buf.count("\n", pos, end)
+            pos = end
+            if pos < len(buf) or not fill():
+                return
+
+    try:
+        skip_ws()
+        if buf[pos:pos + 1] == "\ufeff":
+            pos += 1
+            skip_ws()
+        if buf[pos:pos + 1] != "[":
+            raise ImportError_(path, "JSON does not start with '['")
+        pos += 1
+        while True:
+            skip_ws()
+            if pos >= len(buf):
+                raise ImportError_(path, f"JSON ends at line {line} before its closing ']'")
+            ch = buf[pos]
+            if ch == "]":
+                return
+            if ch == ",":
+                pos += 1
+                continue
+            while True:
+                try:
+                    value, end = dec.raw_decode(buf, pos)
+                    if end < len(buf) or eof:  # a number cut at the block's end is not whole
+                        break
+                except json.JSONDecodeError as e:
+                    if eof:
+                        raise ImportError_(path, f"not valid JSON at line "
+                                                 f"{line + buf.count(chr(10), pos, e.pos)} ({e.msg})") from e
+                    if len(buf) - pos > MAX_RECORD_CHARS:
+                        raise ImportError_(path, f"a record at line {line} is longer than "
+                                                 f"{MAX_RECORD_CHARS // 1024**2} MB") from e
+                if not fill():
+                    continue
+            yield line, value
+            line += buf.count("\n", pos, end)
+            pos = end
+    except RecursionError as e:
+        raise ImportError_(path, f"JSON nested too deeply (line {line})") from e
+    except UnicodeDecodeError as e:
+        raise ImportError_(path, f"not valid text after line {line}; save it as UTF-8") from e
 
 
 def _is_json_lines(text: str) -> bool:
