@@ -43,6 +43,35 @@ def write_posthog(path: Path, n: int, rnd: random.Random) -> None:
                         f"2024-05-{1 + i % 28:02d}T{i % 24:02d}:00:00.000000Z", cc, region, f"s{i // 10}"])
 
 
+def write_amplitude(path: Path, n: int, rnd: random.Random, parts: int = 24) -> None:
+    """A zip of hourly gzipped JSON Lines parts, as the Export API writes it."""
+    import gzip
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        per = n // parts
+        for h in range(parts):
+            lines = []
+            for i in range(h * per, (h + 1) * per):
+                cc, region = rnd.choice(COUNTRIES)
+                amp = rnd.randrange(n // 20 + 1)
+                lines.append(json.dumps({
+                    "uuid": f"uuid-{i}", "$insert_id": f"i{i}", "amplitude_id": amp,
+                    "user_id": f"user{amp}" if amp % 3 else None, "device_id": f"dev{amp}",
+                    "event_time": f"2024-03-09 {h:02d}:{i % 60:02d}:00.000000",
+                    "event_type": rnd.choice(["view", "click"]), "session_id": 1710000000000 + amp,
+                    "country": cc, "region": region, "city": "x", "language": "English"}))
+            z.writestr(f"1/1_2024-03-09_{h}#0.json.gz", gzip.compress(("\n".join(lines) + "\n").encode()))
+
+
+def _plain_amplitude(path: Path) -> pd.DataFrame:
+    import gzip
+    import io
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        return pd.concat([pd.read_json(io.BytesIO(gzip.decompress(z.read(name))), lines=True)
+                          for name in z.namelist()])
+
+
 def timed(fn) -> float:
     t = time.perf_counter()
     fn()
@@ -56,13 +85,15 @@ def main() -> None:
     rnd = random.Random(1)
     out = {"rows": args.rows}
     with tempfile.TemporaryDirectory() as tmp:
-        mp, ph = Path(tmp) / "mixpanel.jsonl", Path(tmp) / "posthog.csv"
+        mp, ph, am = Path(tmp) / "mixpanel.jsonl", Path(tmp) / "posthog.csv", Path(tmp) / "amplitude.zip"
         write_mixpanel(mp, args.rows, rnd)
         write_posthog(ph, args.rows, rnd)
+        write_amplitude(am, args.rows, rnd)
         read_any(str(ph))  # warm the name indexes once, as a running app would have them
         for name, path, reference in (
             ("mixpanel-events", mp, lambda p: pd.read_json(p, lines=True)),
             ("posthog-events", ph, lambda p: pd.read_csv(p, dtype=str)),
+            ("amplitude-export", am, _plain_amplitude),
         ):
             ref = timed(lambda: reference(path))
             res = {}

@@ -70,3 +70,29 @@ def test_other_zips_of_json_are_not_claimed(tmp_path):
         z.writestr("a.json.gz", gzip.compress(b'{"user_id": "u1", "event": "x"}\n'))
     mod = next(m for m in registry.format_modules() if m.FORMAT == "amplitude-export")
     assert not mod.sniff(str(out), out.read_bytes()[:8])
+
+
+def test_fast_and_careful_readers_agree_on_clean_archives(tmp_path, monkeypatch):
+    import gzip
+    import zipfile
+
+    from humetrics_desktop.core.io.formats import amplitude_export
+    src = zipfile.ZipFile(FIX / "amplitude-export.zip")
+    out = tmp_path / "clean.zip"
+    with zipfile.ZipFile(out, "w") as z:
+        for name in src.namelist():
+            lines = gzip.decompress(src.read(name)).decode().splitlines()
+            keep = [ln for ln in lines if '"event_type"' in ln and "not a time" not in ln]
+            z.writestr(name, gzip.compress(("\n".join(keep) + "\n").encode()))
+    calls = []
+    real_fast = amplitude_export._read_fast
+    monkeypatch.setattr(amplitude_export, "_read_fast", lambda *a: calls.append(real_fast(*a)) or calls[-1])
+    fast = registry.read_any(str(out))
+    assert calls[0] is not None  # the fast path took this archive
+    monkeypatch.setattr(amplitude_export, "_read_fast", lambda *a: None)
+    slow = registry.read_any(str(out))
+    assert fast.report.to_dict() == slow.report.to_dict()
+    assert (fast.report.read, fast.report.valid, fast.report.duplicates) == (7, 5, 2)
+    assert fast.report.merged_identities == slow.report.merged_identities == 1
+    pd.testing.assert_frame_equal(fast.table, slow.table, check_dtype=False)
+    pd.testing.assert_frame_equal(fast.extra["profiles"], slow.extra["profiles"], check_dtype=False)

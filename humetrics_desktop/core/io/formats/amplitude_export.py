@@ -25,10 +25,11 @@ import zipfile
 import zlib
 
 import pandas as pd
+import polars as pl
 
-from ...progress import Progress
+from ...progress import Cancelled, Progress
 from ..report import ImportError_, ImportReport, ImportResult
-from ..textio import is_gzip, is_zip, zip_members
+from ..textio import is_zip, open_binary, zip_members
 from . import _common as c
 
 FORMAT = "amplitude-export"
@@ -88,8 +89,14 @@ def _lines_of_part(path: str, zf: zipfile.ZipFile, name: str):
 
 def read(path: str, progress: Progress) -> ImportResult:
     report = ImportReport(path=path, format=FORMAT, kind=KIND)
-    rows = _Rows()
     parts = _parts(path)
+    fast = _read_fast(path, parts, report, progress)
+    if fast is not None:
+        df, profiles = _frame(fast, report)
+        progress.set(1.0, "done")
+        return ImportResult(table=c.finish(df, KIND, report), report=report, extra={"profiles": profiles})
+    report = ImportReport(path=path, format=FORMAT, kind=KIND)
+    rows = _Rows()
     if parts is None:
         for line, obj, err in c.json_lines(path, progress.sub(0, 0.8)):
             rows.add(report, obj, err, line, None)
@@ -110,6 +117,76 @@ def read(path: str, progress: Progress) -> ImportResult:
     df, profiles = rows.frame(report)
     progress.set(1.0, "done")
     return ImportResult(table=c.finish(df, KIND, report), report=report, extra={"profiles": profiles})
+
+
+_SCHEMA = {"uuid": pl.String, "$insert_id": pl.String, "amplitude_id": pl.Int64,
+           "user_id": pl.String, "device_id": pl.String, "event_time": pl.String,
+           "event_type": pl.String, "session_id": pl.Int64, "country": pl.String,
+           "region": pl.String, "city": pl.String, "language": pl.String}
+
+
+def _read_fast(path: str, parts: list[str] | None, report: ImportReport,
+               progress: Progress) -> pd.DataFrame | None:
+    """Every part through polars' JSON reader when all of them are well-formed and need no
+    rejection (several times faster); None sends the export to the line-by-line reader, which
+    names every bad line and every damaged part."""
+    frames = []
+    try:
+        for i, (name, data) in enumerate(_part_bytes(path, parts)):
+            progress.set(0.8 * i / max(1, len(parts or [None])), f"reading {name or 'events'}")
+            if len(data) > _MAX_PART or data[:3] == b"\xef\xbb\xbf":
+                return None
+            part = pl.read_ndjson(io.BytesIO(data), schema=_SCHEMA)
+            frames.append(part.with_columns(pl.lit(name, dtype=pl.String).alias("part"),
+                                            pl.int_range(1, pl.len() + 1).alias("line")))
+    except Cancelled:
+        raise
+    except Exception:  # damaged part, odd line or type: the careful reader says which
+        return None
+    df = pl.concat(frames) if frames else pl.DataFrame(schema={**_SCHEMA, "part": pl.String, "line": pl.Int64})
+    blank = lambda name: pl.col(name).is_null() | (pl.col(name) == "")  # noqa: E731
+    parsed = pl.col("event_time").str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S%.f", strict=False)
+    unusable = (blank("event_type") | parsed.is_null()
+                | (pl.col("amplitude_id").is_null() & blank("user_id") & blank("device_id")))
+    if df.select(unusable.any()).item():
+        return None
+    report.read = df.height
+    uuid_dup = ~blank("uuid") & ~pl.col("uuid").is_first_distinct()
+    n = int(df.select(uuid_dup.sum()).item())
+    if n:
+        report.duplicate(n, reason="duplicate uuid")
+        df = df.filter(~uuid_dup)
+    who = pl.when(~blank("device_id")).then(pl.col("device_id")).otherwise(pl.col("user_id")).fill_null("None")
+    ins_dup = ~blank("$insert_id") & ~pl.struct(who, pl.col("$insert_id")).is_first_distinct()
+    n = int(df.select(ins_dup.sum()).item())
+    if n:
+        report.duplicate(n, reason="duplicate $insert_id")
+        df = df.filter(~ins_dup)
+    if parts:
+        report.notes.append(f"{len(parts)} hourly parts")
+    progress.check()
+    out = df.select(
+        pl.col("amplitude_id").cast(pl.String), pl.col("user_id").alias("user_id_raw"), "event_time",
+        pl.col("event_type").alias("event"),
+        pl.when(pl.col("session_id") == -1).then(None).otherwise(pl.col("session_id")).cast(pl.String).alias("session_id"),
+        "country", "region", "city", "device_id", "language",
+        pl.struct("line", "part").alias("where")).to_pandas()
+    out["user_id_raw"] = c.clean_str(out["user_id_raw"])
+    out["where"] = [(w["line"], w["part"]) for w in out["where"]]
+    return out
+
+
+def _part_bytes(path: str, parts: list[str] | None):
+    """(part name, decompressed bytes) of each part; a lone file is one part named None."""
+    if parts is None:
+        with open_binary(path) as f:
+            yield None, f.read(_MAX_PART + 1)
+        return
+    with zipfile.ZipFile(path) as zf:
+        for name in parts:
+            raw = zf.open(name)
+            with (gzip.GzipFile(fileobj=raw) if name.endswith(".gz") else raw) as f:
+                yield name, f.read(_MAX_PART + 1)
 
 
 class _Rows:
@@ -159,23 +236,26 @@ class _Rows:
         cols["where"].append((line, part))
 
     def frame(self, report: ImportReport) -> tuple[pd.DataFrame, pd.DataFrame]:
-        df = pd.DataFrame(self.cols)
-        # event_time is UTC without a zone marker
-        df["timestamp"] = pd.to_datetime(df.pop("event_time"), utc=True, errors="coerce", format="mixed")
-        bad = df["timestamp"].isna()
-        for line, part in df.loc[bad, "where"]:
-            report.reject(line, "event_time", "missing or unreadable event_time", part)
-        df = df[~bad].drop(columns="where")
-        for col in ("user_id_raw", "device_id", "country", "region", "city", "language"):
-            df[col] = c.clean_str(df[col])
-        df["user_id"], report.merged_identities = _people(df)
-        df = df.drop(columns=["user_id_raw"])
-        df["amplitude_id"] = df["amplitude_id"].astype("string")
-        df = c.add_places(df, report)
-        profiles = (df.sort_values("timestamp")
-                    .groupby("user_id", sort=True)[["country", "region", "city", "language"]]
-                    .last().reset_index())
-        return df, profiles
+        return _frame(pd.DataFrame(self.cols), report)
+
+
+def _frame(df: pd.DataFrame, report: ImportReport) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # event_time is UTC without a zone marker
+    df["timestamp"] = pd.to_datetime(df.pop("event_time"), utc=True, errors="coerce", format="mixed")
+    bad = df["timestamp"].isna()
+    for line, part in df.loc[bad, "where"]:
+        report.reject(line, "event_time", "missing or unreadable event_time", part)
+    df = df[~bad].drop(columns="where")
+    for col in ("user_id_raw", "device_id", "country", "region", "city", "language"):
+        df[col] = c.clean_str(df[col])
+    df["user_id"], report.merged_identities = _people(df)
+    df = df.drop(columns=["user_id_raw"])
+    df["amplitude_id"] = df["amplitude_id"].astype("string")
+    df = c.add_places(df, report)
+    profiles = (df.sort_values("timestamp")
+                .groupby("user_id", sort=True)[["country", "region", "city", "language"]]
+                .last().reset_index())
+    return df, profiles
 
 
 def _people(df: pd.DataFrame) -> tuple[pd.Series, int]:
