@@ -169,10 +169,9 @@ def _read_fast(path: str, parts: list[str] | None, report: ImportReport,
         pl.col("amplitude_id").cast(pl.String), pl.col("user_id").alias("user_id_raw"), "event_time",
         pl.col("event_type").alias("event"),
         pl.when(pl.col("session_id") == -1).then(None).otherwise(pl.col("session_id")).cast(pl.String).alias("session_id"),
-        "country", "region", "city", "device_id", "language",
-        pl.struct("line", "part").alias("where")).to_pandas()
+        "country", "region", "city", "device_id", "language").to_pandas()
     out["user_id_raw"] = c.clean_str(out["user_id_raw"])
-    out["where"] = [(w["line"], w["part"]) for w in out["where"]]
+    out["where"] = None  # every event_time was checked above: no row will need its line
     return out
 
 
@@ -241,9 +240,14 @@ class _Rows:
 
 def _frame(df: pd.DataFrame, report: ImportReport) -> tuple[pd.DataFrame, pd.DataFrame]:
     # event_time is UTC without a zone marker
-    df["timestamp"] = pd.to_datetime(df.pop("event_time"), utc=True, errors="coerce", format="mixed")
+    times = df.pop("event_time")
+    df["timestamp"] = pd.to_datetime(times, utc=True, errors="coerce", format="%Y-%m-%d %H:%M:%S.%f")
+    odd = df["timestamp"].isna() & times.notna()
+    if odd.any():  # other layouts (no fraction, a "T") parsed one by one
+        df.loc[odd, "timestamp"] = pd.to_datetime(times[odd], utc=True, errors="coerce", format="mixed")
     bad = df["timestamp"].isna()
-    for line, part in df.loc[bad, "where"]:
+    for where in df.loc[bad, "where"]:
+        line, part = where if isinstance(where, tuple) else (None, None)
         report.reject(line, "event_time", "missing or unreadable event_time", part)
     df = df[~bad].drop(columns="where")
     for col in ("user_id_raw", "device_id", "country", "region", "city", "language"):
