@@ -15,6 +15,7 @@ import multiprocessing as mp
 import os
 import sys
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -65,7 +66,7 @@ def _score_chunk(texts: Sequence[str]) -> tuple[list, list, list, list]:
 
 
 def _frame(parts: list[tuple[list, list, list, list]]) -> pd.DataFrame:
-    cols = [sum((p[i] for p in parts), []) for i in range(4)]
+    cols = [list(chain.from_iterable(p[i] for p in parts)) for i in range(4)]
     return pd.DataFrame({
         "language": pd.Series(cols[0], dtype="string"),
         "polarity": np.asarray(cols[1], dtype="float64"),
