@@ -35,6 +35,9 @@ class MainWindow(QMainWindow):
         self.filter = Filter()
         self._stale: set[str] = set()
         self.results: dict[str, Any] = {}
+        self._presenting = False
+        self._deck: list[tuple[str, dict]] = []
+        self._slide = 0
 
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
@@ -63,6 +66,12 @@ class MainWindow(QMainWindow):
         col = QVBoxLayout(central)
         col.setContentsMargins(0, 0, 0, 0)
         col.addWidget(self.filter_bar)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("QLabel{font-size:22pt;font-weight:600;padding:10px 16px;"
+                                  "background:#16324f;color:white}")
+        self.banner.setVisible(False)
+        col.addWidget(self.banner)
         col.addWidget(body, 1)
         self.setCentralWidget(central)
 
@@ -91,6 +100,7 @@ class MainWindow(QMainWindow):
                 a.setShortcut(QKeySequence(shortcut))
             a.triggered.connect(slot)
             menu.addAction(a)
+            self.addAction(a)  # shortcuts keep working while the menu bar is hidden (presentation)
             return a
 
         act(file, "&Open workspace or exports…", self._open_dialog, QKeySequence.StandardKey.Open)
@@ -142,12 +152,19 @@ class MainWindow(QMainWindow):
         self.results.clear()
         title = ws.path.name if ws.path else "unsaved workspace"
         self.setWindowTitle(f"HuMetrics Desktop — {title}")
-        self.runner.start("options", lambda progress: filter_options(ws), self.filter_bar.set_options,
+        self.runner.start("options", lambda progress: filter_options(ws), self._options_ready,
                           "Reading filter values")
         saved = ws.view_state.get("filter")
         self.filter = Filter.from_json(saved) if saved else Filter()
         self._stale = set(self.sections)
+        section = ws.view_state.get("section")
+        if section in self.sections:
+            self.show_section(section)
         self.refresh()
+
+    def _options_ready(self, options: dict) -> None:
+        self.filter_bar.set_options(options)
+        self.filter_bar.set_filter(self.filter)  # the workspace's saved filter, now that its values exist
 
     def set_filter(self, flt: Filter) -> None:
         if flt == self.filter:
@@ -183,6 +200,9 @@ class MainWindow(QMainWindow):
 
     def _section_changed(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
+        sec = self.current_section()
+        if self.workspace is not None and sec is not None:
+            self.workspace.view_state["section"] = sec.name  # reopened with the workspace
         self.refresh()
 
     def section_settings(self) -> dict[str, Any]:
@@ -232,12 +252,26 @@ class MainWindow(QMainWindow):
     def _export_report(self) -> None:
         if self.workspace is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", "report.pdf",
+        last = self.workspace.view_state.get("report", {}).get("path", "report.pdf")
+        path, _ = QFileDialog.getSaveFileName(self, "Export report", last,
                                               "PDF (*.pdf);;HTML (*.html);;PowerPoint (*.pptx)")
         if path:
-            from .report_export import export_report
-            export_report(self.workspace, Path(path), self.filter)
+            self.export_report(Path(path))
+
+    def export_report(self, path: Path) -> None:
+        """Findings are computed in the background; the charts are drawn on the GUI thread."""
+        from ..core.report.content import build_report
+        from .report_export import export_report
+        ws, flt, settings = self.workspace, self.filter, self.section_settings()
+        ws.view_state["report"] = {"path": str(path), "format": path.suffix.lstrip(".")}
+        k = int(settings.get("suppression_k", 10))
+
+        def done(content) -> None:
+            export_report(ws, path, flt, settings, content=content)
             self.statusBar().showMessage(f"Report written to {path}", 10_000)
+
+        self.runner.start("report", lambda progress: build_report(ws, flt, k, progress=progress), done,
+                          "Preparing the report")
 
     def _open_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Open workspace or exports", "",
@@ -282,30 +316,59 @@ class MainWindow(QMainWindow):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
     def toggle_presentation(self) -> None:
-        on = not getattr(self, "_presenting", False)
+        """Full screen, larger type, personal fields hidden; arrow keys step through a deck: the
+        findings, then each finding in the view behind it, then the remaining sections."""
+        on = not self._presenting
         self._presenting = on
         for sec in self.sections.values():
             sec.set_presentation(on)
         self.nav.setVisible(not on)
         self.filter_bar.setVisible(not on)
         self.menuBar().setVisible(not on)
+        self.banner.setVisible(False)
         if on:
             self.unmask_action.setChecked(False)
             self._toggle_unmask()
+            self._deck = self.presentation_deck()
+            self._slide = 0
+            self.show_slide(0)
             self.showFullScreen()
         else:
             self.showNormal()
 
+    def presentation_deck(self) -> list[tuple[str, dict]]:
+        deck: list[tuple[str, dict]] = []
+        if "findings" in self.sections:
+            deck.append(("findings", {}))
+        for f in self.results.get("findings") or []:
+            deck.append((f.section, {**f.context, "finding": f.key, "headline": f.headline}))
+        shown = {name for name, _ in deck}
+        deck += [(name, {}) for name in self.sections if name not in shown and name != "data"]
+        return deck
+
+    def show_slide(self, index: int) -> None:
+        if not self._deck:
+            return
+        self._slide = index % len(self._deck)
+        name, context = self._deck[self._slide]
+        headline = context.get("headline")
+        self.banner.setText(headline or "")
+        self.banner.setVisible(bool(headline))
+        if context:
+            self.navigate(name, context)
+        else:
+            self.show_section(name)
+
     def keyPressEvent(self, event) -> None:
-        if getattr(self, "_presenting", False):
+        if self._presenting:
             key = event.key()
-            if key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space):
-                self.nav.setCurrentRow((self.nav.currentRow() + 1) % self.nav.count())
+            if key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Down):
+                self.show_slide(self._slide + 1)
                 return
-            if key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp):
-                self.nav.setCurrentRow((self.nav.currentRow() - 1) % self.nav.count())
+            if key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Up):
+                self.show_slide(self._slide - 1)
                 return
-            if key == Qt.Key.Key_Escape:
+            if key in (Qt.Key.Key_Escape, Qt.Key.Key_F5):
                 self.toggle_presentation()
                 return
         super().keyPressEvent(event)

@@ -1,0 +1,85 @@
+"""The main window through its signals: loading in the background, the global filter, the saved
+view state, presentation mode, and the report export."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+
+from humetrics_desktop.core.filters import Filter
+from humetrics_desktop.settings import Settings
+from humetrics_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = MainWindow(Settings(tmp_path / "settings.json"))
+    qtbot.addWidget(w)
+    yield w
+    w.runner.cancel_all()
+    w.runner.wait(30_000)
+
+
+def _small_exports(tmp_path: Path) -> Path:
+    d = tmp_path / "exports"
+    d.mkdir()
+    pd.DataFrame({"user_id": ["a", "b", "c"], "country": ["DE", "FR", "DE"],
+                  "region": ["DE-BY", "FR-IDF", "DE-BE"], "plan": ["free", "pro", "pro"]}).to_csv(d / "users.csv", index=False)
+    pd.DataFrame({"response_id": ["r1", "r2", "r3", "r3"], "user_id": ["a", "b", "c", "c"],
+                  "submitted_at": ["2026-01-02", "2026-01-03", "2026-01-04", "2026-01-04"],
+                  "score": ["10", "3", "eleven", "eleven"], "comment": ["great", "slow", "", ""]}).to_csv(d / "nps.csv", index=False)
+    return d
+
+
+def _load(qtbot, window, paths):
+    window.load(paths)
+    qtbot.waitUntil(lambda: window.workspace is not None and not window.runner.busy, timeout=60_000)
+
+
+def test_load_fills_the_data_section_and_recent_files(qtbot, window, tmp_path):
+    d = _small_exports(tmp_path)
+    window.show_section("data")
+    _load(qtbot, window, [d])
+    qtbot.waitUntil(lambda: "data" in window.results, timeout=30_000)
+    files = {Path(f["path"]).name: f for f in window.results["data"]["files"]}
+    assert files["nps.csv"]["read"] == 4 and files["nps.csv"]["valid"] == 2 and files["nps.csv"]["rejected"] == 2
+    assert window.settings["recent_files"][0].endswith("exports")
+    assert window.filter_bar.country.count() == 3  # All, DE, FR
+
+
+def test_filter_change_recomputes_the_visible_section_only(qtbot, window, tmp_path):
+    _load(qtbot, window, [_small_exports(tmp_path)])
+    window.show_section("data")
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=30_000)
+    window.filter_bar.set_filter(Filter(countries=("DE",)))
+    assert window.filter.countries == ("DE",)
+    assert window.workspace.view_state["filter"]["countries"] == ["DE"]
+    assert "data" not in window._stale and "nps" in window._stale
+
+
+def test_workspace_reopens_with_its_filter_and_view(qtbot, window, tmp_path):
+    _load(qtbot, window, [_small_exports(tmp_path)])
+    window.show_section("data")
+    window.filter_bar.set_filter(Filter(countries=("FR",)))
+    path = window.workspace.save(tmp_path / "w.humetrics")
+    other = MainWindow(Settings(tmp_path / "s2.json"))
+    qtbot.addWidget(other)
+    _load(qtbot, other, [path])
+    assert other.filter.countries == ("FR",)
+    assert other.current_section().name == "data"
+    assert other.filter_bar.country.currentText() == "FR"
+
+
+def test_presentation_steps_through_findings_with_the_keyboard(qtbot, window, demo_ws):
+    from humetrics_desktop.core.insights import find_all
+    window.set_workspace(demo_ws)
+    window.results["findings"] = find_all(demo_ws)
+    window.toggle_presentation()
+    assert window._presenting and not window.nav.isVisible() and not window.unmask_action.isChecked()
+    first = window.current_section().name
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    finding = window.results["findings"][0]
+    assert window.current_section().name == finding.section != first or window.banner.text() == finding.headline
+    assert window.banner.text() == finding.headline
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window._presenting
