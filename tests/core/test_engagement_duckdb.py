@@ -166,3 +166,30 @@ def test_segment_split_sums_to_total(data):
     au = active_users(act, act.segment_codes(labels))
     last = au[au["date"] == au["date"].max()].set_index("segment")["mau"]
     assert last.to_dict() == ref.to_dict()
+
+
+def test_filter_masks_agree_with_the_global_filter(data):
+    from humetrics_desktop.core.filters import Filter, selected_users
+    from humetrics_desktop.core.metrics.usage import UsageSettings, filter_mask, usage_for_workspace
+    from humetrics_desktop.core.workspace import Workspace
+
+    ev, act, con = data
+    users = np.array(sorted(ev["user_id"].unique()))
+    rng = np.random.default_rng(3)
+    prof = pd.DataFrame({"user_id": users[:-20],  # some users have no profile
+                         "country": rng.choice(["DE", "FR"], len(users) - 20),
+                         "plan": rng.choice(["free", "pro", None], len(users) - 20)})
+    prof["region"] = prof["country"] + "-" + rng.choice(["A", "B"], len(prof))
+    ws = Workspace(tables={"events": ev, "profiles": prof})
+    for flt in (Filter(countries=("DE",)), Filter(regions=("FR-A", "DE-B")), Filter(segments={"plan": ("pro",)}),
+                Filter(countries=("FR",), segments={"plan": ("free", "pro")})):
+        expected = act.user_mask(selected_users(ws, flt))
+        assert np.array_equal(filter_mask(act, prof, flt), expected), flt
+    # a filtered result equals the metrics of the filtered events; asking again returns the kept result
+    flt = Filter(regions=("FR-A",))
+    res = usage_for_workspace(ws, flt, UsageSettings())
+    keep = ev["user_id"].isin(selected_users(ws, flt))
+    ref = active_users(build_activity(ev[keep]).restrict())
+    mine = res.active.set_index("date")["mau"]
+    assert mine.reindex(ref["date"]).tolist() == ref["mau"].tolist()
+    assert usage_for_workspace(ws, flt, UsageSettings()) is res

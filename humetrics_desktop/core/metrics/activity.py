@@ -263,16 +263,16 @@ def _cohort_days(first: np.ndarray, user_ids: pa.Array, profiles: pd.DataFrame |
     return cohort
 
 
-_CACHE: list = []  # [(weakref to the events table, id of the profiles table, Activity)]
+_CACHE: list = []  # [(weakref to the events table, the profiles table, Activity)]
 
 
 def cached_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
                     progress: Progress | None = None) -> Activity:
     """build_activity, remembered for the last events table so that filter changes reuse it."""
     if _CACHE:
-        ref, pid, act = _CACHE[0]
-        if ref() is events and pid == id(profiles):
+        ref, prof, act = _CACHE[0]
+        if ref() is events and prof is profiles:
             return act
     act = build_activity(events, profiles, progress)
-    _CACHE[:] = [(weakref.ref(events), id(profiles), act)]
+    _CACHE[:] = [(weakref.ref(events), profiles, act)]
     return act

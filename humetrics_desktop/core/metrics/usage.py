@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
-
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..filters import Filter
 from ..progress import Progress
@@ -89,10 +91,46 @@ def usage_metrics(act: Activity, settings: UsageSettings = UsageSettings(), spli
         segments=list(split[1]) if split else [], **out)
 
 
+RESULTS_KEPT = 8  # results remembered per pre-aggregate: going back to an earlier filter is instant
+
+
+def _memo(act: Activity, key: tuple, sources: tuple, make):
+    """act.memo[key], made again unless it was made from these very tables (the entry keeps them,
+    so their ids cannot be reused by other tables meanwhile)."""
+    hit = act.memo.get(key)
+    if hit is None or len(hit[0]) != len(sources) or any(a is not b for a, b in zip(hit[0], sources)):
+        hit = (sources, make())
+        act.memo[key] = hit
+    return hit[1]
+
+
+def _profile_rows(act: Activity, profiles: pd.DataFrame) -> np.ndarray:
+    """Per uid, its row in `profiles` (the last one for a duplicated id), -1 without one."""
+    ids = pa.array(profiles["user_id"].astype(str).to_numpy()[::-1], type=pa.string())
+    pos = pc.index_in(act.user_ids, value_set=ids).to_numpy(zero_copy_only=False)
+    have = ~pd.isna(pos)
+    rows = np.full(act.n_users, -1, dtype=np.int64)
+    rows[have] = len(profiles) - 1 - pos[have].astype(np.int64)
+    return rows
+
+
+def profile_codes(act: Activity, profiles: pd.DataFrame, col: str) -> tuple[np.ndarray, list[str]]:
+    """Per uid, the index of its profile's `col` value in the returned list, -1 without one. The
+    user -> profile row look-up is made once per profiles table; each column costs one factorize."""
+    rows = _memo(act, ("profile rows",), (profiles,), lambda: _profile_rows(act, profiles))
+
+    def make() -> tuple[np.ndarray, list[str]]:
+        values = profiles[col]
+        codes, names = pd.factorize(values.astype(str).where(values.notna()), sort=True)
+        return np.where(rows >= 0, codes[np.maximum(rows, 0)], -1).astype(np.int32), [str(n) for n in names]
+
+    return _memo(act, ("profile codes", col), (profiles,), make)
+
+
 def filter_mask(act: Activity, profiles: pd.DataFrame | None, flt: Filter) -> np.ndarray | None:
     """Per uid: does the place/segment filter keep this user? Decided by the user's profile, as
-    filters.selected_users does (users without a profile are left out by such a filter), but through
-    per-user label codes computed once per column, so that a new filter costs array look-ups only."""
+    filters.selected_users does (users without a profile are left out by such a filter), through
+    per-user codes computed once per column, so that a new filter costs array look-ups only."""
     if profiles is None or "user_id" not in profiles.columns:
         return None
     conditions = [(col, vals) for col, vals in
@@ -102,13 +140,22 @@ def filter_mask(act: Activity, profiles: pd.DataFrame | None, flt: Filter) -> np
         return None
     mask = np.ones(act.n_users, dtype=bool)
     for col, vals in conditions:
-        memo_key = ("profile", id(profiles), col)
-        if memo_key not in act.memo:
-            act.memo[memo_key] = act.label_codes(profiles.set_index(profiles["user_id"].astype(str))[col])
-        codes, names = act.memo[memo_key]
+        codes, names = profile_codes(act, profiles, col)
         wanted = {str(v) for v in vals}
         mask &= np.isin(codes, [i for i, name in enumerate(names) if name in wanted])
     return mask
+
+
+def _split(act: Activity, ws: Workspace, by: str) -> Split:
+    profiles = ws.table("profiles")
+    if profiles is not None and by in profiles.columns and by not in ("age_band", "gender"):
+        codes, names = profile_codes(act, profiles, by)
+        if (codes < 0).any():
+            return np.where(codes < 0, len(names), codes).astype(np.int32), names + ["unknown"]
+        return codes, names
+    # derived labels (normalised demography, layers, NPS answers)
+    return _memo(act, ("split", by), (profiles, ws.table("survey"), *ws.layers.values()),
+                 lambda: act.segment_codes(user_segments(ws, by)))
 
 
 def _hide(df: pd.DataFrame, k: int, counts: tuple[str, ...], derived: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -161,6 +208,15 @@ def usage_for_workspace(ws: Workspace, flt: Filter, settings: UsageSettings = Us
         return None
     profiles = ws.table("profiles")
     act = cached_activity(events, profiles, progress.sub(0.0, 0.6))
-    act = act.restrict(flt.start, flt.end, filter_mask(act, profiles, flt))
-    split = act.segment_codes(user_segments(ws, settings.split_by)) if settings.split_by else None
-    return suppress_small_cells(usage_metrics(act, settings, split, progress.sub(0.6, 1.0)), suppression_k)
+    results = _memo(act, ("results",), (profiles, ws.table("survey"), *ws.layers.values()), dict)
+    key = (json.dumps(flt.to_json(), sort_keys=True), dataclasses.astuple(settings), suppression_k)
+    if key in results:
+        results[key] = results.pop(key)  # most recently used last
+        return results[key]
+    sub = act.restrict(flt.start, flt.end, filter_mask(act, profiles, flt))
+    split = _split(act, ws, settings.split_by) if settings.split_by else None
+    res = suppress_small_cells(usage_metrics(sub, settings, split, progress.sub(0.6, 1.0)), suppression_k)
+    results[key] = res
+    while len(results) > RESULTS_KEPT:
+        results.pop(next(iter(results)))
+    return res
