@@ -339,3 +339,25 @@ def test_json_array_edge_cases(tmp_path, monkeypatch):
         q.write_text(body)
         with pytest.raises(ImportError_, match=match):
             generic.read(str(q), mapping={"kind": "profiles", "columns": {"user_id": "user_id"}})
+
+
+def test_excel_sep_hint_and_comment_preamble(tmp_path):
+    p = tmp_path / "export.csv"
+    p.write_text("sep=;\n# Exported 2024-06-01\n#\nuser_id;country;signup_at\nu1;DE;2024-01-01\n"
+                 "u2;FR;nope\n")
+    res = read(p)
+    assert res.report.notes == ["skipped 3 line(s) before the header"]
+    assert res.table["user_id"].tolist() == ["u1"]
+    # the physical line, preamble counted
+    assert examples(res) == [(6, "signup_at", "unreadable or implausible time in signup_at")]
+
+
+def test_extra_columns_get_one_type_each(tmp_path):
+    p = tmp_path / "users.csv"
+    p.write_text("user_id,zip,visits,ratio,mixed\nu1,01234,3,0.5,a\nu2,80331,,1.25,7\nu3,10115,12,2,\n")
+    t = read(p).table
+    assert t["zip"].tolist() == ["01234", "80331", "10115"]  # leading zero kept: text
+    assert str(t["visits"].dtype) == "Int64" and t["visits"].tolist()[::2] == [3, 12]
+    assert pd.isna(t["visits"].iloc[1])
+    assert t["ratio"].tolist() == [0.5, 1.25, 2.0]
+    assert t["mixed"].tolist()[:2] == ["a", "7"]

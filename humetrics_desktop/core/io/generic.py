@@ -114,7 +114,7 @@ def read(path: str, progress: Progress | None = None, mapping: Mapping | dict | 
     if missing:
         raise ImportError_(path, f"read as {mapping.kind}, but no column holds {', '.join(missing)}; "
                                  "choose one in the mapping dialog")
-    report = ImportReport(path, format=format_name(src), kind=mapping.kind)
+    report = ImportReport(path, format=format_name(src), kind=mapping.kind, notes=list(src.notes))
     validator = Validator(mapping, report, src.decimal)
     parts = []
     reading = progress.sub(0.0, 0.9)

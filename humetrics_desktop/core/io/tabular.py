@@ -82,6 +82,8 @@ class TableSource:
     columns: list[str] = field(default_factory=list)
     total_bytes: int = 0             # decompressed size when known (progress)
     json_array: bool = False         # a top-level JSON array: streamed record by record
+    preamble: int = 0                # CSV lines before the header ("sep=;", "# ..." comments)
+    notes: list[str] = field(default_factory=list)  # what the reader did that the report shows
 
     @property
     def text(self) -> bool:
@@ -122,10 +124,13 @@ class TableSource:
     def _csv_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
         text, counter = self._text_stream()
         with text:
-            # the csv module iterates the stream in C; its field size limit (128 KiB) stops
-            # runaway lines and unclosed quotes with an error rather than a hang
+            for _ in range(self.preamble):  # "sep=;" or "# comment" lines before the header
+                text.readline()
+            # the csv module iterates the stream in C; its field size limit stops runaway lines
+            # and unclosed quotes with an error rather than a hang
             reader = csv.reader(text, delimiter=self.delimiter or ",")
-            header, last = None, 0
+            header, last = None, self.preamble
+            reader_base = self.preamble  # reader.line_num counts from after the preamble
             ncols = len(self.columns)
             try:
                 while True:
@@ -133,8 +138,8 @@ class TableSource:
                         batch = list(islice(reader, rows))
                     if not batch:
                         break
-                    starts = _record_starts(batch, last, reader.line_num)
-                    last = reader.line_num
+                    starts = _record_starts(batch, last, reader_base + reader.line_num)
+                    last = reader_base + reader.line_num
                     if header is None:  # the first non-blank record is the header
                         first = next((i for i, r in enumerate(batch) if any(c.strip() for c in r)), None)
                         if first is None:
@@ -154,10 +159,10 @@ class TableSource:
                                               "save it as UTF-8") from e
             except csv.Error as e:
                 if "field larger than field limit" in str(e):
-                    raise ImportError_(self.path, f"line {reader.line_num}: a field longer than "
+                    raise ImportError_(self.path, f"line {reader_base + reader.line_num}: a field longer than "
                                                   f"{csv.field_size_limit() // 1024} KiB "
                                                   "(an unclosed quote?); not a table row") from e
-                raise ImportError_(self.path, f"line {reader.line_num}: {e}") from e
+                raise ImportError_(self.path, f"line {reader_base + reader.line_num}: {e}") from e
 
     # -- Excel ---------------------------------------------------------------------------------
     def _xlsx_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
@@ -354,13 +359,30 @@ def _decode_head(head: bytes, encoding: str) -> str:
 
 
 def _finish_csv(src: TableSource, sample: str, name: str) -> TableSource:
-    if name.lower().endswith((".tsv", ".tab")):
+    sample = sample.lstrip("\ufeff")
+    # Excel's "sep=;" hint and comment lines ("# Exported ...") before the header
+    lines = sample.splitlines(keepends=True)
+    hint = None
+    while src.preamble < min(len(lines) - 1, 50):
+        ln = lines[src.preamble].strip()
+        m = re.fullmatch(r"sep=(.)", ln)
+        if m:
+            hint = m.group(1)
+        elif not ln.startswith("#"):
+            break
+        src.preamble += 1
+    if src.preamble:
+        sample = "".join(lines[src.preamble:])
+        src.notes.append(f"skipped {src.preamble} line(s) before the header")
+    if hint:
+        src.delimiter = hint
+    elif name.lower().endswith((".tsv", ".tab")):
         src.delimiter = "\t"
     else:
-        src.delimiter = sniff_delimiter(sample.lstrip("\ufeff"))
+        src.delimiter = sniff_delimiter(sample)
     rows: list[list[str]] = []
     try:
-        for r in csv.reader(io.StringIO(sample.lstrip("\ufeff"), newline=""), delimiter=src.delimiter):
+        for r in csv.reader(io.StringIO(sample, newline=""), delimiter=src.delimiter):
             rows.append(r)
     except csv.Error as e:
         if not rows:

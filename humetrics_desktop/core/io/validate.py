@@ -47,14 +47,20 @@ class Validator:
         reason = np.full(n, None, dtype=object)
         column = np.full(n, None, dtype=object)
         value = np.full(n, None, dtype=object)
+        bad = np.zeros(n, bool)
         out: dict[str, pd.Series] = {}
 
         def fail(mask: np.ndarray, why: str, col: str, vals: pd.Series | None) -> None:
-            new = mask & (reason == None)  # noqa: E711 - elementwise on an object array
+            new = mask & ~bad
+            if not new.any():
+                return
+            bad[new] = True
             reason[new] = why
             column[new] = col
             if vals is not None:
-                value[new] = vals.to_numpy(dtype=object)[new]
+                # only the failing cells become Python objects (a whole column of tz-aware
+                # times would take seconds per million rows)
+                value[new] = vals[new].to_numpy(dtype=object)
 
         by_field = {f: raw_col for raw_col, f in self.fields.items()}
         required = set(KINDS[self.kind]["required"])
@@ -72,9 +78,8 @@ class Validator:
             if raw_col not in self.fields and raw_col not in self.extras:
                 out[str(raw_col)] = df[raw_col]
         table = pd.DataFrame(out, index=df.index)
-        bad = reason != None  # noqa: E711
         self._record(raw.lines, bad, reason, column, value)
-        return table[~bad].reset_index(drop=True)
+        return table[~bad].reset_index(drop=True) if bad.any() else table
 
     def _convert(self, f: str, col: str, vals: pd.Series, blank: np.ndarray, fail,
                  df: pd.DataFrame) -> pd.Series:
@@ -215,20 +220,29 @@ class Validator:
         return table
 
     def _tidy_extras(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Extra columns get one type each: numbers where every value is one, else text. In layers,
+        """Extra columns get one type each: numbers where every value is one (whole numbers as
+        integers), else text. Codes with leading zeros ("01234") stay text. In layers,
         mostly-numeric indicator columns become numbers and the unreadable cells are noted."""
         for c in table.columns:
             if c in self.order or not (table[c].dtype == object
                                        or isinstance(table[c].dtype, pd.StringDtype)):
                 continue
             s = table[c]
-            present = s[~blank_mask(s)]
+            blank = blank_mask(s)
+            present = s[~blank]
             if present.empty:
+                continue
+            if present.astype(str).str.match(r"\s*[+-]?0\d").any():
+                table[c] = _strings(s, blank)
                 continue
             x, bad = parse_numbers(s, self.decimal)
             nbad = int(bad.sum())
             if nbad == 0 or (self.kind == "layer" and nbad <= 0.1 * len(present)):
-                table[c] = x
+                arr = x.to_numpy()
+                ok = ~np.isnan(arr)
+                whole = bool((arr[ok] == np.floor(arr[ok])).all()) and bool((np.abs(arr[ok]) < 2**53).all())
+                # layer indicators stay float (maps and classifiers expect plain numpy numbers)
+                table[c] = _ints(x, ok) if whole and self.kind != "layer" else x
                 if nbad:
                     self.report.notes.append(f"column '{c}': {nbad} values that are not numbers "
                                              "left empty")
