@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .io.registry import read_any
-from .io.report import ImportError_
+from .io.report import ImportError_, ImportResult
+from .privacy import personal_columns
 from .progress import Progress
 from .workspace import SUFFIX, Workspace
 
@@ -50,10 +51,19 @@ def load_paths(paths: list[str | Path], progress: Progress | None = None) -> Loa
         sub = progress.sub(i / max(1, len(files)), (i + 1) / max(1, len(files)))
         sub.set(0.0, f"Reading {f.name}")
         try:
-            ws.add(read_any(str(f), sub))
+            result = read_any(str(f), sub)
+            _note_personal_fields(result)
+            ws.add(result)
         except ImportError_ as e:
             errors.append(str(e))
         except (OSError, ValueError, UnicodeError) as e:
             errors.append(f"{f}: {e}")
     progress.set(1.0, f"Imported {len(files) - len(errors)} of {len(files)} files")
     return LoadOutcome(ws, errors)
+
+
+def _note_personal_fields(result: ImportResult) -> None:
+    """Say in the import report which columns hold personal data (masked in every view and export)."""
+    found = [c for c in personal_columns(result.table) if c != "user_id"]
+    if found:
+        result.report.notes.append(f"personal fields recognised and masked in views and exports: {', '.join(map(str, found))}")

@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
         act(file, "Save workspace &as…", self.save_as, QKeySequence.StandardKey.SaveAs)
         act(file, "&Export report…", self._export_report, "Ctrl+E")
         file.addSeparator()
+        act(file, "P&references…", self._preferences, QKeySequence.StandardKey.Preferences)
+        file.addSeparator()
         act(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         view = mb.addMenu("&View")
         self.fullscreen_action = act(view, "&Full screen", self._toggle_fullscreen, QKeySequence.StandardKey.FullScreen)
@@ -272,6 +274,12 @@ class MainWindow(QMainWindow):
 
         self.runner.start("report", lambda progress: build_report(ws, flt, k, progress=progress), done,
                           "Preparing the report")
+
+    def _preferences(self) -> None:
+        from .dialogs.preferences import PreferencesDialog
+        if PreferencesDialog(self.settings, self).exec():
+            self._stale = set(self.sections)  # k and thresholds change what every view may show
+            self.refresh()
 
     def _open_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Open workspace or exports", "",

@@ -83,3 +83,15 @@ def test_presentation_steps_through_findings_with_the_keyboard(qtbot, window, de
     assert window.banner.text() == finding.headline
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window._presenting
+
+
+def test_preferences_change_k_and_mark_views_stale(qtbot, tmp_path):
+    from humetrics_desktop.ui.dialogs.preferences import PreferencesDialog
+    settings = Settings(tmp_path / "p.json")
+    dlg = PreferencesDialog(settings)
+    qtbot.addWidget(dlg)
+    dlg.k.setValue(25)
+    dlg.model.setCurrentIndex(dlg.model.findData("vader"))
+    dlg.accept()
+    again = Settings(tmp_path / "p.json")
+    assert again["suppression_k"] == 25 and again["sentiment_model"] == "vader"
