@@ -1,6 +1,7 @@
 """Reading any tabular export (CSV/TSV, Excel, Parquet, JSON, JSON Lines; plain, .gz or .zip) as raw
-chunks: the values as the file holds them, each row with the physical line (text formats) or record
-number (Excel row, Parquet/JSON record) it came from.
+chunks: the values as the file holds them, each row with where it came from: the physical line where
+it starts (CSV, JSON Lines, JSON arrays), the sheet row (Excel) or the record number (Parquet, and
+JSON objects that wrap their records).
 
 Rows that cannot be a table row at all (wrong number of fields, a JSON line that does not parse, a
 NUL byte) are rejected into the report here; everything else goes on to validation. Files are only
@@ -30,8 +31,9 @@ from .report import ImportError_, ImportReport
 from .textio import detect_encoding, is_gzip, is_zip, open_binary, sniff_delimiter, zip_members
 
 CHUNK_ROWS = 100_000
-MAX_LINE_CHARS = 16 * 1024**2    # one physical line longer than this is not a table row
-MAX_JSON_BYTES = 1024**3         # a single JSON document is parsed whole; JSON Lines stream
+MAX_LINE_CHARS = 16 * 1024**2    # a JSON Lines line longer than this is not a table row
+MAX_JSON_BYTES = 1024**3         # cap for a JSON object wrapping its records (parsed whole);
+                                 # top-level arrays and JSON Lines are streamed
 MAX_FLATTEN_DEPTH = 16           # deeper nesting is kept as a JSON string
 HEAD_BYTES = 256 * 1024
 
