@@ -87,3 +87,18 @@ def test_ga4_summary_row_found_beside_metrics_we_do_not_keep(tmp_path):
     res = registry.read_any(str(p))
     assert res.report.reasons["totals row (not data)"] == 1
     assert res.table["active_users"].sum() == 15
+
+
+def test_mixpanel_profiles_as_csv_with_api_names(tmp_path):
+    p = tmp_path / "users.csv"
+    p.write_text("$distinct_id,$email,$country_code,$region,$created,plan\n"
+                 "u1,a@example.com,US,California,2024-01-01T00:00:00,pro\n"
+                 "u2,,DE,Bayern,2024-02-01T00:00:00,free\n"
+                 "u1,a@example.com,US,California,2024-01-01T00:00:00,pro\n"
+                 "u3,,JP\n", encoding="utf-8")
+    res = registry.read_any(str(p))
+    rep = res.report
+    assert rep.format == "mixpanel-profiles"
+    assert (rep.read, rep.valid, rep.duplicates, rep.rejected) == (4, 2, 1, 1)
+    assert res.table["region"].tolist() == ["US-CA", "DE-BY"]
+    assert res.table["plan"].tolist() == ["pro", "free"]
