@@ -80,3 +80,14 @@ def test_accept_emits_the_mapping_which_imports(dialog, qtbot):
     # kept as an extra column, renamed so it is not taken for the validated canonical one
     assert "comment_raw" in res.table.columns and res.report.valid == 3
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.remember.isChecked()
+
+
+def test_outcome_of_the_preview_follows_the_mapping(dialog):
+    # 10 rows shown: r1 r6 r10 valid, r1 again a duplicate, 6 rejected (r9 was not a row at all)
+    assert dialog.outcome.text().startswith(
+        "Of the first 10 rows with this mapping: 3 valid, 1 duplicate, 6 rejected (")
+    assert "score outside 0-10: 2" in dialog.outcome.text()
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("profiles"))
+    # as profiles: u1 twice (duplicate), r7's date is unreadable; scores are just extra columns
+    assert dialog.outcome.text() == ("Of the first 10 rows with this mapping: 8 valid, 1 duplicate, "
+                                     "1 rejected (unreadable or implausible time in signup_at: 1).")

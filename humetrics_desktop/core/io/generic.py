@@ -86,6 +86,21 @@ def plan(path: str | Path, store_dir: str | Path | None = None, n: int = 50) -> 
     return ImportPlan(rows, mapping, mapping.needs_confirmation)
 
 
+def check_preview(rows: pd.DataFrame, mapping: Mapping) -> ImportReport:
+    """How the preview rows would fare under a mapping (for the dialog, before importing): the
+    same validation as read(), on the rows in memory."""
+    import numpy as np
+    from .tabular import RawChunk
+    report = ImportReport("preview", kind=mapping.kind)
+    if mapping.missing_required():
+        return report
+    validator = Validator(mapping, report, rows.attrs.get("decimal", "."))
+    report.read = len(rows)
+    part = validator.chunk(RawChunk(rows.reset_index(drop=True), np.arange(1, len(rows) + 1)))
+    validator.finish([part])
+    return report
+
+
 def remap(path: str | Path, kind: str) -> Mapping:
     """The best column mapping for a kind the user chose in the dialog."""
     src = open_source(path)

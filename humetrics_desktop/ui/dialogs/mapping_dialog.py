@@ -14,7 +14,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout,
                                QHeaderView, QLabel, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
+from ...core.io.generic import check_preview
 from ...core.io.mapping import Mapping, for_kind
+from ...core.io.report import ImportReport
 from ...core.schema import KINDS
 from ..table_model import DataFrameModel
 
@@ -191,6 +193,8 @@ class MappingDialog(QDialog):
 
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00020;")
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
         self.remember = QCheckBox("Remember this mapping for files with the same columns")
         self.remember.setChecked(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -205,6 +209,7 @@ class MappingDialog(QDialog):
         lay.addWidget(self.mapping_view, 2)
         lay.addWidget(QLabel(f"First {min(len(preview), 50)} rows as they are in the file"))
         lay.addWidget(preview_view, 2)
+        lay.addWidget(self.outcome)
         lay.addWidget(self.problem)
         lay.addWidget(self.remember)
         lay.addWidget(self.buttons)
@@ -226,6 +231,8 @@ class MappingDialog(QDialog):
         ok.setEnabled(not missing)
         self.problem.setText("" if not missing else
                              "Choose a column for: " + ", ".join(missing))
+        self.outcome.setText("" if missing else _outcome_text(check_preview(self._preview,
+                                                                            self.model.mapping())))
 
     def mapping(self) -> Mapping:
         return self.model.mapping()
@@ -235,6 +242,16 @@ class MappingDialog(QDialog):
             return
         self.mapping_confirmed.emit(self.model.mapping())
         super().accept()
+
+
+def _outcome_text(report: ImportReport) -> str:
+    """'Of the first 50 rows: 47 valid, 1 duplicate, 2 rejected (score outside 0-10: 2).'"""
+    text = (f"Of the first {report.read} rows with this mapping: {report.valid} valid, "
+            f"{report.duplicates} duplicate, {report.rejected} rejected")
+    reasons = [(r, n) for r, n in report.reasons.most_common() if not r.startswith("duplicate")]
+    if reasons:
+        text += " (" + "; ".join(f"{r}: {n}" for r, n in reasons[:3]) + ")"
+    return text + "."
 
 
 def _examples(values: pd.Series) -> str:
