@@ -115,7 +115,7 @@ def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
 
 def clean_coverage(geoms: np.ndarray) -> np.ndarray:
     """Rebuild geometries so neighbours share edges exactly: node all boundaries, polygonize,
-    give each face to the input containing it (the first one where inputs overlap) and each
+    give each face to the input containing it (the smallest where inputs overlap) and each
     small uncovered sliver to the neighbour sharing the longest edge with it."""
     geoms = np.array([polygonal(g) for g in shapely.make_valid(geoms)], dtype=object)
     lines = shapely.union_all(shapely.boundary(geoms))
@@ -123,8 +123,11 @@ def clean_coverage(geoms: np.ndarray) -> np.ndarray:
     tree = shapely.STRtree(geoms)
     face_i, geom_i = tree.query(shapely.point_on_surface(faces), predicate="within")
     owner = np.full(len(faces), -1)
-    first = pd.Series(geom_i).groupby(face_i).min()
-    owner[first.index.to_numpy()] = first.to_numpy()
+    # where inputs overlap, the smallest one containing the face keeps it: an enclave (the
+    # Vatican inside Lazio) is drawn over its surroundings in the source
+    hits = pd.DataFrame({"face": face_i, "geom": geom_i, "area": shapely.area(geoms)[geom_i]})
+    first = hits.sort_values(["face", "area", "geom"]).drop_duplicates("face")
+    owner[first["face"].to_numpy()] = first["geom"].to_numpy()
     for f in np.flatnonzero((owner < 0) & (shapely.area(faces) < SLIVER_AREA)):
         near = tree.query(faces[f], predicate="intersects")
         if len(near):
@@ -147,8 +150,13 @@ def dissolve(geoms: np.ndarray, keys: pd.Series) -> dict[str, shapely.Geometry]:
 
 
 def simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
-    out = shapely.coverage_simplify(geoms, tolerance)
-    return np.array([polygonal(g) for g in shapely.make_valid(out)], dtype=object)
+    """coverage_simplify, keeping the unsimplified shape of the few tiny places it would erase
+    (the Vatican): they touch no neighbour's simplified edge, so no gap or overlap appears."""
+    out = np.array([polygonal(g) for g in shapely.make_valid(shapely.coverage_simplify(geoms, tolerance))],
+                   dtype=object)
+    lost = shapely.is_empty(out) & ~shapely.is_empty(geoms)
+    out[lost] = geoms[lost]
+    return out
 
 
 # -------------------------------------------------------------------------------------- countries

@@ -58,6 +58,13 @@ def test_index_csv_matches_layer():
     assert set(idx["code"]) == set(boundaries.regions()["key"])
 
 
+def test_every_place_has_a_shape():
+    for layer in (boundaries.countries(), boundaries.regions()):
+        assert not layer.is_empty.any()
+        assert layer.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    assert boundaries.regions().set_index("key").geometry["VA.X01~"].area > 0   # an enclave kept
+
+
 def test_layers_are_small_and_clean_coverages():
     total = sum(p.stat().st_size for p in boundaries.geo_dir().glob("*.parquet"))
     assert total < 25 * 2**20

@@ -61,7 +61,7 @@ def inside(key: str, gdf) -> QPointF:
 
 def test_world_map_draws_every_country_with_a_legend(section):
     item = section.map.item
-    assert len(item.paths) == len(section.shapes.keys) > 200
+    assert len(item) == len(section.shapes.keys) > 200
     assert section.measure.currentData() == "users_per_100k"
     labels = [label for label, _ in section.legend.entries]
     assert "no data" in labels and "suppressed (small numbers)" in labels
@@ -69,8 +69,8 @@ def test_world_map_draws_every_country_with_a_legend(section):
     assert table.loc["US", "value"] == pytest.approx(40 / 328_239_523 * 1e5)
     assert table.loc["FR", "suppressed"] and table.loc["JP", "suppressed"]  # 4 people, and a complement
     assert np.isnan(table.loc["RU", "value"]) and table.loc["RU", "cls"] == -1
-    # one fill batch per colour, not one item per country
-    assert len(item.colour_batches()) <= 7
+    # a few fill batches per colour, not one item per country
+    assert set(item.colour_batches()) <= set(table["colour"]) and item.batch_count() < len(item) / 2
 
 
 def test_hover_finds_the_country_and_the_tooltip_gives_value_n_and_rank(section):

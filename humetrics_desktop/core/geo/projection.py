@@ -37,7 +37,11 @@ def focus_bounds(gdf: gpd.GeoDataFrame, factor: float = 1.5) -> tuple[float, flo
     if gdf.empty:
         return (0.0, 0.0, 1.0, 1.0)
     # the outline, not the regions: Alaska is the largest US state but not the mainland
-    parts = shapely.get_parts(shapely.coverage_union_all(gdf.geometry.values))
+    geoms = gdf.geometry.values
+    geoms = geoms[~shapely.is_empty(geoms)]
+    if len(geoms) > 500:  # a world layer, not one country: everything is the focus
+        return tuple(float(v) for v in shapely.total_bounds(geoms))
+    parts = shapely.get_parts(shapely.coverage_union_all(geoms))
     b = shapely.bounds(parts)
     x0, y0, x1, y1 = b[int(np.argmax(shapely.area(parts)))]
     reach = factor * max(x1 - x0, y1 - y0)
