@@ -91,3 +91,33 @@ def test_outcome_of_the_preview_follows_the_mapping(dialog):
     # as profiles: u1 twice (duplicate), r7's date is unreadable; scores are just extra columns
     assert dialog.outcome.text() == ("Of the first 10 rows with this mapping: 8 valid, 1 duplicate, "
                                      "1 rejected (unreadable or implausible time in signup_at: 1).")
+
+
+def test_confirm_mappings_asks_only_when_unsure_and_remembers(qtbot, tmp_path, monkeypatch):
+    from humetrics_desktop.core.io import mapping_store
+    from humetrics_desktop.ui.dialogs import mapping_dialog
+
+    sure = tmp_path / "users.csv"
+    sure.write_text("user_id,country\nu1,DE\n")
+    unsure = tmp_path / "data.csv"
+    unsure.write_text("a,b\n2024-01-01T00:00:00Z,7\n2024-01-02T00:00:00Z,9\n")
+    plans = {str(p): generic.plan(p, tmp_path) for p in (sure, unsure)}
+    asked = []
+
+    def fake_exec(self):
+        asked.append(self.windowTitle())
+        self.model.set_target("b", "score")
+        self.accept()
+        return self.result()
+
+    monkeypatch.setattr(mapping_dialog.MappingDialog, "exec", fake_exec)
+    got = mapping_dialog.confirm_mappings(None, plans, str(tmp_path))
+    assert asked == ["How should data.csv be read?"]
+    assert got[str(sure)].kind == "profiles" and got[str(unsure)].columns["b"] == "score"
+    assert mapping_store.load(tmp_path, ["a", "b"]).columns == got[str(unsure)].columns
+    res = generic.read(str(unsure), mapping=got[str(unsure)])
+    assert res.table["score"].tolist() == [7, 9]
+
+    monkeypatch.setattr(mapping_dialog.MappingDialog, "exec", lambda self: 0)  # Cancel
+    plans = {str(unsure): generic.plan(unsure)}
+    assert mapping_dialog.confirm_mappings(None, plans) is None

@@ -264,3 +264,31 @@ def _examples(values: pd.Series) -> str:
         if len(shown) == EXAMPLES:
             break
     return ", ".join(shown)
+
+
+def confirm_mappings(parent: QWidget | None, plans: dict[str, Any],
+                     store_dir: str | None = None) -> dict[str, Mapping] | None:
+    """On the GUI thread, between two background steps: `plans` maps paths to
+    core.io.generic.ImportPlan (made by generic.plan in a worker; None for files a format module
+    reads). Asks about each unsure plan, remembers confirmed mappings in `store_dir` when the user
+    leaves "Remember" ticked, and returns path -> Mapping to pass to read_any(path, p, mapping),
+    or None when the user cancels."""
+    from pathlib import Path
+
+    from ...core.io import mapping_store
+
+    chosen: dict[str, Mapping] = {}
+    for path, plan in plans.items():
+        if plan is None:
+            continue
+        if not plan.ask:
+            chosen[path] = plan.mapping
+            continue
+        dlg = MappingDialog(plan.preview, plan.mapping, Path(path).name, parent=parent)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        chosen[path] = dlg.mapping()
+        if store_dir is not None and dlg.remember.isChecked():
+            mapping_store.save(store_dir, plan.preview.attrs.get("columns", list(plan.preview.columns)),
+                               chosen[path])
+    return chosen
