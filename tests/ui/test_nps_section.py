@@ -171,6 +171,11 @@ def test_several_survey_imports_pool_into_one_score(qtbot):
     # too few responses for any period: every month is marked too thin, nothing is flagged
     months = sec.result.periods["month"]
     assert months.loc[months["responses"] > 0, "too_thin"].all() and not months["decline"].any()
+    # merged, the 16 responses still make one thin group
+    sec.merge_thin.setChecked(True)
+    merged = sec.result.merged_periods["month"]
+    assert len(merged) == 1 and merged["responses"].iloc[0] == 16 and merged["too_thin"].iloc[0]
+    assert "1 period; 1 too thin" in sec.time_note.text()
     assert "No decline" in sec.banner_text.text()
 
 

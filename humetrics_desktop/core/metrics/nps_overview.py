@@ -32,6 +32,7 @@ class NpsOverview:
     total: NpsStats
     by_survey: pd.DataFrame
     periods: dict[str, pd.DataFrame]  # week|month|quarter -> nps_by_period + ewma_chart columns
+    merged_periods: dict[str, pd.DataFrame]  # the same with thin periods merged forward
     freq: str                         # the period shown first
     min_n: int
     alerts: list[DeclineAlert]       # falls that stand out after allowing for every comparison
@@ -84,11 +85,13 @@ def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
     resp = with_sentiment(resp, ws, settings.get("sentiment_model", "textblob"), progress.sub(0.25, 0.35))
     progress.set(0.35, "NPS over time")
     combined = combined_nps(resp)
-    periods = {}
-    for f in FREQS:
-        by_period = nps_by_period(resp, f, min_n=min_n, thin="mark")
-        # the EWMA centre: the first third of the periods, the "before" that drift is judged against
-        periods[f] = ewma_chart(by_period, center_periods=max(3, int((~by_period["too_thin"]).sum()) // 3))
+    periods: dict[str, dict[str, pd.DataFrame]] = {"mark": {}, "merge": {}}
+    for thin in periods:
+        for f in FREQS:
+            by_period = nps_by_period(resp, f, min_n=min_n, thin=thin)
+            # the EWMA centre: the first third of the periods, the "before" that drift is judged against
+            centre = max(3, int((~by_period["too_thin"]).sum()) // 3)
+            periods[thin][f] = ewma_chart(by_period, center_periods=centre)
     scopes = [c for c in ALERT_SCOPES if c in resp.columns]
     scan = find_declines(resp, scopes=scopes, freq="month", min_n=min_n, alpha=None,
                          progress=progress.sub(0.35, 0.6))
@@ -111,5 +114,5 @@ def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
     terms = distinguishing_terms(resp, min_comments=k)
     timelines = Timelines(events, survey)
     progress.set(1.0, "NPS ready")
-    return NpsOverview(combined.total, combined.by_survey, periods, freq, min_n, alerts, watch, segments, resp,
+    return NpsOverview(combined.total, combined.by_survey, periods["mark"], periods["merge"], freq, min_n, alerts, watch, segments, resp,
                        adv, risk, adoption, by_category, days, terms, timelines, ws.secret, k, notes)

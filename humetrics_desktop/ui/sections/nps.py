@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout,
                                QWidget)
 
@@ -116,6 +116,10 @@ class NpsSection(Section):
             self.period.addItem(f"by {f}", f)
         self.period.setCurrentIndex(1)
         self.period.currentIndexChanged.connect(self._draw_time)
+        self.merge_thin = QCheckBox("merge thin periods")
+        self.merge_thin.setToolTip("Merge each period with fewer responses than the minimum into the following "
+                                   "ones instead of showing it as too thin")
+        self.merge_thin.toggled.connect(self._draw_time)
         self.time_note = QLabel()
         self.time_note.setWordWrap(True)
         self.nps_plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
@@ -135,6 +139,7 @@ class NpsSection(Section):
         top = QHBoxLayout()
         top.addWidget(QLabel("NPS"))
         top.addWidget(self.period)
+        top.addWidget(self.merge_thin)
         top.addWidget(self.time_note, 1)
         w = QWidget()
         lay = QVBoxLayout(w)
@@ -329,7 +334,7 @@ class NpsSection(Section):
         if self.result is None:
             return
         freq = self.period.currentData() or "month"
-        p = self.result.periods[freq]
+        p = (self.result.merged_periods if self.merge_thin.isChecked() else self.result.periods)[freq]
         if p.empty:
             return
         x = (p["start"] - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy() + PERIOD_SECONDS[freq] / 2
@@ -370,7 +375,7 @@ class NpsSection(Section):
         n_thin = int((~ok).sum())
         flagged = ", ".join(p.loc[dec, "label"])
         self.time_note.setText(
-            f"{len(p)} periods; {n_thin} too thin (< {self.result.min_n} responses: grey, never flagged). "
+            f"{len(p)} period{'s' if len(p) != 1 else ''}; {n_thin} too thin (< {self.result.min_n} responses: grey, never flagged). "
             + (f"Significant falls against the previous period: {flagged}." if flagged else
                "No period fell significantly against the one before."))
 
