@@ -9,6 +9,7 @@ import csv
 import gzip
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -64,7 +65,7 @@ class _CappedReader(io.RawIOBase):
     def readinto(self, b) -> int:
         try:
             data = self._raw.read(len(b))
-        except (EOFError, gzip.BadGzipFile, zipfile.BadZipFile, OSError) as e:
+        except (EOFError, gzip.BadGzipFile, zipfile.BadZipFile, zlib.error, OSError) as e:
             raise ImportError_(self._path, f"the compressed data is corrupt or truncated ({e})") from e
         self._n += len(data)
         if self._n > self._cap:
