@@ -177,8 +177,12 @@ def test_segment_split_and_user_filter(act):
     w2 = lc[lc["period_start"] == pd.Timestamp("2024-01-08", tz="UTC")].set_index("segment")
     assert w2.loc["north", ["new", "returning", "dormant"]].tolist() == [0, 1, 1]
     assert w2.loc["south", "new"] == 1 and w2.loc["unknown", "dormant"] == 1
-    north = act.restrict(users=act.user_mask(["a", "b"]))
+    north = act.restrict(users=act.user_mask(["a", "b"]))  # gathers the users' row ranges
     assert by_date(active_users(north), "mau")["01-15"] == 2
+    assert north.user_day["uid"].n_unique() == 2 and north.sessions.height == 7  # a: 4 sessions, b: 3
+    again = act.restrict(end=date(2024, 1, 14)).restrict(users=act.user_mask(["a", "c"]))  # masks rows
+    # a: (Jan 1 open, search), (Jan 2 open), (Jan 9 open); c: (Jan 8 open), (Jan 9 share)
+    assert by_date(active_users(again), "mau")["01-14"] == 2 and again.user_day_event.height == 6
 
 
 def test_date_filter_keeps_history_for_rolling_windows(act):

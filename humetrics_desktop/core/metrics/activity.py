@@ -29,8 +29,10 @@ class Activity:
     """Integer-coded activity. `uid` codes index `user_ids`; `ev` codes index `event_names`.
 
     user_day: uid, day, n (events), dur (seconds, NaN where the export has no durations); sorted by uid, day.
-    user_day_event: uid, day, ev (distinct rows); sorted by ev, uid, day.
-    sessions: uid, day (of the first event), length_s, n.
+    user_day_event: uid, day, ev (distinct rows); sorted by uid, ev, day.
+    sessions: uid, day (of the first event), length_s, n; sorted by uid, day.
+    offsets: per table, where each uid's rows start (CSR, length n_users + 1), so that selecting
+    users gathers their row ranges; None in a restricted copy (its rows moved).
     first_day / cohort_day: per uid, the first event day over the whole export (filters never move it)
     and the cohort day (signup where profiles give it, else the first event day).
     start_day / end_day: the reporting window; rows before start_day stay as look-back history.
@@ -47,6 +49,7 @@ class Activity:
     end_day: int
     rejected: int = 0
     has_session_ids: bool = False
+    offsets: dict[str, np.ndarray] | None = None
     # per-uid label codes already computed (shared by restricted copies: uids do not change)
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -61,14 +64,18 @@ class Activity:
         s = self.start_day if start is None else max(self.start_day, epoch_day(start))
         e = self.end_day if end is None else min(self.end_day, epoch_day(end))
 
-        def cut(df: pl.DataFrame) -> pl.DataFrame:
-            keep = pl.col("day") <= e
-            if users is not None:
-                keep = keep & pl.Series(users).gather(df["uid"])
-            return df.filter(keep)
+        chosen = None if users is None else np.flatnonzero(users)
 
-        return replace(self, user_day=cut(self.user_day), user_day_event=cut(self.user_day_event),
-                       sessions=cut(self.sessions), start_day=s, end_day=e)
+        def cut(name: str, df: pl.DataFrame) -> pl.DataFrame:
+            if chosen is not None and self.offsets is not None:
+                df = df[_row_ranges(self.offsets[name], chosen)]
+            elif chosen is not None:
+                df = df.filter(pl.Series(users).gather(df["uid"]))
+            return df if e >= self.end_day else df.filter(pl.col("day") <= e)
+
+        return replace(self, user_day=cut("user_day", self.user_day),
+                       user_day_event=cut("user_day_event", self.user_day_event),
+                       sessions=cut("sessions", self.sessions), start_day=s, end_day=e, offsets=None)
 
     def user_mask(self, ids: pd.Index | pd.Series | list[str]) -> np.ndarray:
         """Boolean per uid: is this user among `ids`."""
@@ -96,6 +103,20 @@ class Activity:
             codes = np.where(codes < 0, len(names), codes).astype(np.int32)
             names = names + [unknown]
         return codes, names
+
+
+def _row_ranges(offsets: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Row numbers of the chosen uids' rows, given the CSR offsets of a table sorted by uid."""
+    starts = offsets[chosen]
+    lengths = offsets[chosen + 1] - starts
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - (ends - lengths), lengths)
+
+
+def _offsets(uid: np.ndarray, n_users: int) -> np.ndarray:
+    out = np.zeros(n_users + 1, dtype=np.int64)
+    np.cumsum(np.bincount(uid, minlength=n_users), out=out[1:])
+    return out
 
 
 def epoch_day(d: date | pd.Timestamp) -> int:
@@ -179,7 +200,7 @@ def build_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
     ude = _user_day_events(ev, idx, user_day["uid"], user_day["day"], len(event_names))
     del ev
 
-    progress.set(0.8, "Sessions")
+    progress.set(0.75, "Sessions")
     has_ids = "session_id" in ev_df.columns and bool(ev_df["session_id"].notna().any())
     sid = None
     if has_ids:
@@ -195,17 +216,20 @@ def build_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
     firsts = run_starts(user_day["uid"])
     first[user_day["uid"][firsts]] = user_day["day"][firsts]
     cohort = _cohort_days(first, user_ids, profiles)
+    offsets = {name: _offsets(np.asarray(df["uid"]), len(user_ids))
+               for name, df in (("user_day", user_day), ("user_day_event", ude), ("sessions", sessions))}
     progress.set(1.0)
     days = user_day["day"]
     return Activity(user_ids=user_ids, event_names=tuple(event_names.to_pylist()), user_day=pl.DataFrame(user_day),
                     user_day_event=ude, sessions=sessions, first_day=first, cohort_day=cohort,
                     has_duration=has_duration, start_day=int(days.min()) if n else 0,
-                    end_day=int(days.max()) if n else -1, rejected=rejected, has_session_ids=has_ids)
+                    end_day=int(days.max()) if n else -1, rejected=rejected, has_session_ids=has_ids,
+                    offsets=offsets)
 
 
 def _user_day_events(ev: np.ndarray, idx: np.ndarray, ud_uid: np.ndarray, ud_day: np.ndarray,
                      n_events: int) -> pl.DataFrame:
-    """Distinct (uid, day, event) rows sorted by (event, uid, day). `idx` starts each (uid, day) run of
+    """Distinct (uid, day, event) rows sorted by (uid, event, day). `idx` starts each (uid, day) run of
     the event codes `ev`, which are in (uid, day) order."""
     if n_events <= 64:
         # OR one bit per event over each run, then list each event's runs: already in (uid, day) order
@@ -215,11 +239,15 @@ def _user_day_events(ev: np.ndarray, idx: np.ndarray, ud_uid: np.ndarray, ud_day
         r = np.concatenate(runs) if runs else np.zeros(0, np.int64)
         codes = np.repeat(np.arange(n_events, dtype=np.int32), [len(x) for x in runs])
     else:
-        # runs are numbered in (uid, day) order, so sorting by (event, run) gives (event, uid, day)
+        # distinct (event, run) pairs; runs are numbered in (uid, day) order
         run = np.repeat(np.arange(len(idx), dtype=np.int64), np.diff(np.append(idx, len(ev))))
         k = pl.Series(ev.astype(np.int64) * max(len(idx), 1) + run).unique().sort().to_numpy()
         r, codes = k % max(len(idx), 1), (k // max(len(idx), 1)).astype(np.int32)
-    return pl.DataFrame({"uid": ud_uid[r], "day": ud_day[r], "ev": codes})
+    uid, day = ud_uid[r], ud_day[r]
+    span = int(day.max() - day.min()) + 1 if len(day) else 1
+    order = pl.Series((uid.astype(np.int64) * n_events + codes) * span + (day - (day.min() if len(day) else 0))
+                      ).arg_sort().to_numpy()
+    return pl.DataFrame({"uid": uid[order], "day": day[order], "ev": codes[order]})
 
 
 def _sessions(uid: np.ndarray, sec: np.ndarray, day: np.ndarray,
@@ -245,7 +273,8 @@ def _sessions(uid: np.ndarray, sec: np.ndarray, day: np.ndarray,
         # runs without an id keep their own number
         runs = (runs.with_columns(h=pl.Series(h[first]), g=pl.Series(np.where(has[first], 0, np.arange(len(first)))))
                 .group_by("uid", "h", "g")
-                .agg(day=pl.col("day").min(), t0=pl.col("t0").min(), t1=pl.col("t1").max(), n=pl.col("n").sum()))
+                .agg(day=pl.col("day").min(), t0=pl.col("t0").min(), t1=pl.col("t1").max(), n=pl.col("n").sum())
+                .sort("uid", "t0"))
     return runs.select("uid", "day", length_s=pl.col("t1") - pl.col("t0"), n="n")
 
 

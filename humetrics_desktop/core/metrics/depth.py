@@ -27,7 +27,7 @@ def feature_adoption(act: Activity, split: Split | None = None, lo: int | None =
     lo = act.start_day if lo is None else max(lo, act.start_day)
     hi = act.end_day
     n_d = max(hi - lo + 1, 0)
-    # rows are sorted by (event, user, day): (event, user) is the entity whose activity rolls
+    # rows are sorted by (user, event, day): (event, user) is the entity whose activity rolls
     adopters = rolling_distinct(ev * act.n_users + uid, day, seg * n_e + ev, n_s * n_e, WINDOW, lo, hi)
     mau = np.repeat(_mau(act, split, lo, hi), n_e, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
