@@ -233,7 +233,6 @@ class ColumnProfile:
     country: float = 0.0       # names or codes of countries (numbers excluded)
     region: float = 0.0        # ISO 3166-2 codes
     text: float = 0.0          # free text (several words)
-    unique: float = 0.0
     int_time: bool = False     # times given as numbers (epoch or YYYYMMDD)
 
 
@@ -280,7 +279,6 @@ def profile_column(values: pd.Series, decimal: str = ".", places: bool = True) -
     prof.region = sample.map(lambda v: region_ok.get(v, False)).mean()
     words = strs.str.count(r"\s+") + 1
     prof.text = ((words >= 3) & (strs.str.len() >= 12)).mean()
-    prof.unique = strs.nunique() / n
     return prof
 
 
@@ -297,7 +295,9 @@ def _content_fit(ftype: str, p: ColumnProfile) -> float:
         return max(p.rating15, 0.6 * p.score010)
     if ftype == "count":
         return p.count
-    if ftype in ("age", "number"):
+    if ftype == "age":  # numbers of years, or bands ("25-34") kept as categories
+        return max(p.age, 0.8 * (1.0 - p.numeric))
+    if ftype == "number":
         return p.numeric
     if ftype == "country":
         return max(p.country, 1.0 - p.numeric) if p.country < 0.5 else p.country
