@@ -34,10 +34,22 @@ from .base import Section
 BIVARIATE = "bivariate"
 
 
+DEFAULT_CHOICE = {"measure": "users_per_100k", "scheme": "quantiles", "k": 5, "palette": "blues"}
+
+
 @dataclass
 class GrowthResult:
     data: GrowthData
     world: Shapes
+    initial: Colouring   # the world map with the default choices, coloured in the worker
+
+
+def colour_choice(table: pd.DataFrame, measure: str, scheme: str, k: int, palette: str,
+                  breaks: list[float] | None = None) -> Colouring:
+    """colour_measure for one of MEASURES (core computes; this only picks its parameters)."""
+    m = MEASURES[measure]
+    return colour_measure(table, measure, m.count, m.label, scheme, k, palette, breaks, m.midpoint,
+                          m.percent, f"suppressed_{m.count}")
 
 
 class MapView(pg.PlotWidget):
@@ -236,6 +248,7 @@ class GrowthSection(Section):
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        self.tabs.setMaximumWidth(440)
         lay = QVBoxLayout(self)
         lay.addLayout(controls)
         lay.addWidget(split, 1)
@@ -276,8 +289,12 @@ class GrowthSection(Section):
 
         def run(progress: Progress) -> GrowthResult:
             data = growth_data(ws, flt, k, progress.sub(0.0, 0.9))
-            progress.set(0.95, "Projecting the world")
-            return GrowthResult(data, world_shapes())
+            progress.set(0.92, "Projecting the world")
+            world = world_shapes()
+            c = DEFAULT_CHOICE
+            initial = colour_choice(data.countries.reindex(list(world.keys)), c["measure"], c["scheme"],
+                                    c["k"], c["palette"])
+            return GrowthResult(data, world, initial)
         return run
 
     def _run(self, key: str, fn: Callable[[Progress], Any], done: Callable[[Any], None]) -> None:
@@ -308,7 +325,15 @@ class GrowthSection(Section):
         if self.country is not None and self.shapes is not None:
             self.recolour()
         else:
-            self._show_shapes(result.world, None)
+            self._show_shapes(result.world, None, colour=not self._default_choice())
+            if self._default_choice():
+                self._show_colouring(result.initial)
+
+    def _default_choice(self) -> bool:
+        c = DEFAULT_CHOICE
+        return (self.measure.currentData() == c["measure"] and self.scheme.currentData() == c["scheme"]
+                and self.classes.value() == c["k"] and self.palette.currentData() == c["palette"]
+                and not self.by_month.isChecked())
 
     def show_world(self) -> None:
         if self.result is not None:
@@ -319,7 +344,7 @@ class GrowthSection(Section):
         self._run("drill", lambda progress: region_shapes(country),
                   lambda shapes: self._show_shapes(shapes, country))
 
-    def _show_shapes(self, shapes: Shapes, country: str | None) -> None:
+    def _show_shapes(self, shapes: Shapes, country: str | None, colour: bool = True) -> None:
         if country is not None and not len(shapes):
             self.note.setText(f"No first-level regions are shipped for {country}.")
             return
@@ -328,7 +353,8 @@ class GrowthSection(Section):
         self.crumb.setText("<b>World</b>" if country is None else
                            f"World › <b>{self._country_name(country)}</b>")
         self._update_controls()
-        self.recolour()
+        if colour:
+            self.recolour()
 
     def _country_name(self, key: str) -> str:
         ws = self.result.world if self.result else None
@@ -378,9 +404,7 @@ class GrowthSection(Section):
                 return
             k = self.classes.value()
             scheme, palette = self.scheme.currentData(), self.palette.currentData()
-            fn = lambda progress: colour_measure(
-                table, measure, m.count, m.label, scheme, k, palette, breaks, m.midpoint, m.percent,
-                f"suppressed_{m.count}")
+            fn = lambda progress: colour_choice(table, measure, scheme, k, palette, breaks)
         self._run("colour", fn, self._show_colouring)
 
     def _breaks(self) -> list[float]:
