@@ -79,7 +79,7 @@ def nps_overview(ws: Workspace, flt: Filter, settings: dict[str, Any],
     min_n = int(settings.get("min_nps_responses", MIN_N))
     k = int(settings.get("suppression_k", DEFAULT_K))
     events, profiles = view.table("events"), view.table("profiles")
-    notes: list[str] = []
+    notes: list[str] = [] if flt.is_empty else [f"Only responses in {flt.describe()}."]
 
     resp = respondents_table(survey, profiles, events, ws.layers, progress=progress.sub(0.0, 0.25))
     resp = with_sentiment(resp, ws, settings.get("sentiment_model", "textblob"), progress.sub(0.25, 0.35))

@@ -26,7 +26,6 @@ from ..table_model import DataFrameModel
 from ..workers import JobRunner
 from .base import Section
 
-PERIOD_SECONDS = {"week": 7 * 86400, "month": 30.44 * 86400, "quarter": 91.3 * 86400}
 BAND = (66, 133, 244, 60)
 LINE = "#1a5fb4"
 RED = "#c62828"
@@ -331,13 +330,15 @@ class NpsSection(Section):
     def _draw_time(self) -> None:
         self.nps_plot.clear()
         self.ewma_plot.clear()
+        self.ewma_plot.enableAutoRange()
         if self.result is None:
             return
         freq = self.period.currentData() or "month"
         p = (self.result.merged_periods if self.merge_thin.isChecked() else self.result.periods)[freq]
         if p.empty:
             return
-        x = (p["start"] - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy() + PERIOD_SECONDS[freq] / 2
+        # the middle of each period (merged periods span several)
+        x = ((p["start"] + (p["end"] - p["start"]) / 2) - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()
         ok = ~p["too_thin"].to_numpy()
         score, lo, hi = (p[c].to_numpy(dtype=float) for c in ("score", "ci_low", "ci_high"))
         if ok.any():
@@ -351,7 +352,7 @@ class NpsSection(Section):
             self.nps_plot.addItem(pg.ErrorBarItem(x=x[thin], y=score[thin], top=hi[thin] - score[thin],
                                                   bottom=score[thin] - lo[thin], pen=pg.mkPen(GREY)))
             self.nps_plot.plot(x[thin], score[thin], pen=None, symbol="o", symbolSize=7, symbolBrush=None,
-                               symbolPen=pg.mkPen(GREY), name=f"too thin (< {self.result.min_n})")
+                               symbolPen=pg.mkPen(GREY), name=f"too thin (under {self.result.min_n})")
         dec = p["decline"].to_numpy(dtype=bool)
         if dec.any():
             self.nps_plot.plot(x[dec], score[dec], pen=None, symbol="t", symbolSize=12, symbolBrush=RED,
@@ -362,7 +363,8 @@ class NpsSection(Section):
         if good.any():
             self.ewma_plot.plot(x[good], ex[good], pen=pg.mkPen(LINE, width=2), name="EWMA (λ = 0.2)")
             centre = p.loc[p["in_centre"], "label"]
-            centre_label = centre.iloc[0] if len(centre) == 1 else f"{centre.iloc[0]}..{centre.iloc[-1]}"
+            first, last = centre.iloc[0].split("..")[0], centre.iloc[-1].split("..")[-1]
+            centre_label = first if first == last else f"{first}..{last}"
             self.ewma_plot.plot(x[good], p["center"].to_numpy(dtype=float)[good],
                                 pen=pg.mkPen(GREY, style=Qt.PenStyle.DashLine), name=f"centre: NPS of {centre_label}")
             self.ewma_plot.plot(x[good], p["lcl"].to_numpy(dtype=float)[good], pen=pg.mkPen(RED, width=1),
@@ -372,6 +374,14 @@ class NpsSection(Section):
             if sig.any():
                 self.ewma_plot.plot(x[sig], ex[sig], pen=None, symbol="o", symbolSize=9, symbolBrush=RED,
                                     name="below the lower limit")
+        else:
+            note = pg.TextItem("Every period is too thin for a control chart: choose a longer period "
+                               "or merge thin periods.", color="#555", anchor=(0.5, 0.5))
+            self.ewma_plot.addItem(note)
+            note.setPos(float(np.mean(x)), 0.5)
+            self.ewma_plot.setYRange(0, 1)
+        # both charts show every period, thin ones included (the charts share the x axis)
+        self.nps_plot.setXRange(float(x.min()), float(x.max()), padding=0.02)
         n_thin = int((~ok).sum())
         flagged = ", ".join(p.loc[dec, "label"])
         self.time_note.setText(
