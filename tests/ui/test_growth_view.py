@@ -143,3 +143,20 @@ def test_exports_png_and_vector_pdf(section, tmp_path):
     pdf = (tmp_path / "map.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
     assert b"/Subtype /Image" not in pdf                     # paths and text, not a bitmap
+
+
+def test_own_boundary_file_keyed_by_a_chosen_column(section, qtbot, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+    gdf = gpd.GeoDataFrame({"code": ["DE-BY", "DE-BE", None], "label": ["Bavaria", "Berlin", "blank"]},
+                           geometry=[box(9, 47.3, 13.8, 50.5), box(13.1, 52.3, 13.7, 52.7), box(0, 0, 1, 1)],
+                           crs=4326)
+    path = tmp_path / "areas.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    section.load_boundaries(str(path), "code")
+    assert section.shapes.keys == ("DE-BY", "DE-BE")
+    assert "2 of 3 areas" in section.crumb.text() and "empty code" in section.crumb.text()
+    assert section.colouring.table.loc["DE-BY", "value"] == pytest.approx(30 / 13e6 * 1e5)
+    with qtbot.waitSignal(section.filter_requested) as sig:
+        section.map.clicked.emit(0)
+    assert sig.args == [{"regions": ["DE-BY"]}]

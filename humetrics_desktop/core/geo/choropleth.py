@@ -145,3 +145,16 @@ def colour_bivariate(x: pd.Series, y: pd.Series, x_label: str, y_label: str,
     legend = (LegendEntry(f"{x_label} (→) by {y_label} (↑), terciles", ""),
               LegendEntry("no data", NO_DATA), LegendEntry("suppressed (small numbers)", SUPPRESSED))
     return Colouring(f"{x_label} × {y_label}", out, legend, tuple(tuple(r) for r in grid))
+
+
+def user_shapes(path: str, key_column: str) -> tuple[Shapes, dict]:
+    """A user's boundary file as Shapes: Equal Earth when it spans much of the globe, else an
+    equal-area projection centred on it. Returns the shapes and the file's row report."""
+    from .userfile import load_boundary_file
+
+    layer, report = load_boundary_file(path, key_column)
+    if layer.empty:
+        raise ValueError(f"{report['path']}: no usable polygon with a {key_column!r} value")
+    x0, _, x1, _ = layer.total_bounds
+    crs = projection.WORLD_CRS if x1 - x0 > 90 else projection.country_crs(shapely.union_all(layer.geometry.values))
+    return shapes_of(layer.to_crs(crs)), report

@@ -7,6 +7,7 @@ Projection, classification and colouring run in core, off the GUI thread where a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -14,13 +15,14 @@ import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel,
                                QLineEdit, QListWidget, QPushButton, QSlider, QSpinBox, QSplitter,
                                QTableView, QTabWidget, QToolTip, QVBoxLayout, QWidget)
 
 from ...core.filters import Filter
 from ...core.geo.choropleth import (Colouring, Shapes, colour_bivariate, colour_measure, region_shapes,
-                                    world_shapes)
+                                    user_shapes, world_shapes)
+from ...core.geo.userfile import boundary_columns
 from ...core.geo.classify import SCHEMES
 from ...core.geo.palettes import DIVERGING, SEQUENTIAL
 from ...core.metrics.growth import MEASURES, GrowthData, growth_data, month_view
@@ -32,6 +34,7 @@ from ..table_model import DataFrameModel
 from .base import Section
 
 BIVARIATE = "bivariate"
+OWN = "(own boundaries)"   # the drill-down "country" while a user's boundary file is shown
 
 
 DEFAULT_CHOICE = {"measure": "users_per_100k", "scheme": "quantiles", "k": 5, "palette": "blues"}
@@ -181,6 +184,7 @@ class GrowthSection(Section):
         self.shapes: Shapes | None = None
         self.colouring: Colouring | None = None
         self.title_text = "Growth"
+        self.own_report: dict = {}
 
         self.crumb = QLabel("<b>World</b>")
         self.back = QPushButton("◀ World")
@@ -197,6 +201,8 @@ class GrowthSection(Section):
         self.by_month = QCheckBox("By month")
         self.month = QSlider(Qt.Orientation.Horizontal)
         self.month_label = QLabel()
+        self.own_button = QPushButton("Own boundaries…")
+        self.own_button.clicked.connect(self._boundary_dialog)
         self.png_button = QPushButton("Export PNG…")
         self.pdf_button = QPushButton("Export PDF…")
         self.png_button.clicked.connect(lambda: self._export_dialog("png"))
@@ -241,7 +247,7 @@ class GrowthSection(Section):
         controls.addStretch(1)
         controls.addWidget(self.filter_country)
         time_row = QHBoxLayout()
-        for w in (self.by_month, self.month, self.month_label, self.png_button, self.pdf_button):
+        for w in (self.by_month, self.month, self.month_label, self.own_button, self.png_button, self.pdf_button):
             time_row.addWidget(w)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.map_panel)
@@ -352,9 +358,36 @@ class GrowthSection(Section):
         self.map.show_shapes(shapes)
         self.crumb.setText("<b>World</b>" if country is None else
                            f"World › <b>{self._country_name(country)}</b>")
+        if country == OWN:
+            r = self.own_report
+            self.crumb.setText(f"World › <b>{Path(r['path']).name}</b> ({r['valid']} of {r['read']} areas; "
+                               + (", ".join(f"{n} {why}" for why, n in r["reasons"].items()) or "none rejected")
+                               + ")")
         self._update_controls()
         if colour:
             self.recolour()
+
+    # ---- the user's own boundaries -------------------------------------------------------------------
+    def _boundary_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Boundary file", "",
+                                              "Boundaries (*.geojson *.json *.gpkg *.zip);;All files (*)")
+        if not path:
+            return
+
+        def choose(columns: list[str]) -> None:
+            key, ok = QInputDialog.getItem(self, "Key column", "Column holding each area's code:", columns, 0, False)
+            if ok:
+                self.load_boundaries(path, key)
+        self._run("columns", lambda progress: boundary_columns(path), choose)
+
+    def load_boundaries(self, path: str, key_column: str) -> None:
+        """Draw the measures on a user's boundary file: its keys are matched to the region codes
+        (else the country codes) of the data; areas without a match show as no data."""
+        def shown(out: tuple[Shapes, dict]) -> None:
+            shapes, report = out
+            self.own_report = report
+            self._show_shapes(shapes, OWN)
+        self._run("own", lambda progress: user_shapes(path, key_column), shown)
 
     def _country_name(self, key: str) -> str:
         ws = self.result.world if self.result else None
@@ -367,8 +400,10 @@ class GrowthSection(Section):
         """The measures of the places now drawn (a month of them when the slider is on)."""
         d = self.result.data
         table = d.countries if self.country is None else d.regions
+        if self.country == OWN and not set(self.shapes.keys) & set(d.regions.index):
+            table = d.countries
         if self.by_month.isChecked():
-            monthly = d.monthly_countries if self.country is None else d.monthly_regions
+            monthly = d.monthly_countries if table is d.countries else d.monthly_regions
             months = sorted(monthly["month"].unique())
             if months:
                 month = months[min(self.month.value(), len(months) - 1)]
@@ -465,11 +500,16 @@ class GrowthSection(Section):
         key = self.shapes.keys[index]
         if self.country is None:
             self.drill(key)
+        elif self.country == OWN:
+            if key in self.result.data.countries.index:
+                self.filter_requested.emit({"countries": [key]})
+            elif key in self.result.data.regions.index:
+                self.filter_requested.emit({"regions": [key]})
         else:
             self.filter_requested.emit({"regions": [key]})
 
     def _filter_to_country(self) -> None:
-        if self.country is not None:
+        if self.country not in (None, OWN):
             self.filter_requested.emit({"countries": [self.country]})
 
     # ---- controls ---------------------------------------------------------------------------------
@@ -497,7 +537,7 @@ class GrowthSection(Section):
         self.breaks.setVisible(self.scheme.currentData() == "user_defined" and not bivariate)
         self.indicator.setVisible(bivariate)
         self.back.setVisible(self.country is not None)
-        self.filter_country.setVisible(self.country is not None)
+        self.filter_country.setVisible(self.country not in (None, OWN))
         if self.result is not None:
             d = self.result.data
             names = sorted(d.country_indicators if self.country is None else d.region_indicators)
