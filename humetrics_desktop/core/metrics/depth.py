@@ -17,9 +17,11 @@ def _mau(act: Activity, split: Split | None, lo: int, hi: int) -> np.ndarray:
     return rolling_distinct(uid, day, group, len(names), WINDOW, lo, hi)
 
 
-def feature_adoption(act: Activity, split: Split | None = None, lo: int | None = None) -> pd.DataFrame:
+def feature_adoption(act: Activity, split: Split | None = None, lo: int | None = None,
+                     mau: np.ndarray | None = None) -> pd.DataFrame:
     """Per segment, event and day d of the window: users who did the event in d-29..d (adopters),
-    MAU(d), and share = adopters / MAU. `lo` starts the series later than the window (epoch day)."""
+    MAU(d), and share = adopters / MAU. `lo` starts the series later than the window (epoch day).
+    `mau` (segments x days of lo..end) spares recounting MAU when the caller has it."""
     ude = act.user_day_event
     uid, day, ev = ude["uid"].to_numpy(), ude["day"].to_numpy(), ude["ev"].to_numpy().astype(np.int64)
     seg, names = split_rows(split, uid)
@@ -29,7 +31,7 @@ def feature_adoption(act: Activity, split: Split | None = None, lo: int | None =
     n_d = max(hi - lo + 1, 0)
     # rows are sorted by (user, event, day): (event, user) is the entity whose activity rolls
     adopters = rolling_distinct(ev * act.n_users + uid, day, seg * n_e + ev, n_s * n_e, WINDOW, lo, hi)
-    mau = np.repeat(_mau(act, split, lo, hi), n_e, axis=0)
+    mau = np.repeat(_mau(act, split, lo, hi) if mau is None else mau, n_e, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(mau > 0, adopters / mau, np.nan)
     return pd.DataFrame({
@@ -40,10 +42,11 @@ def feature_adoption(act: Activity, split: Split | None = None, lo: int | None =
     })
 
 
-def engagement_matrix(act: Activity, split: Split | None = None) -> pd.DataFrame:
+def engagement_matrix(act: Activity, split: Split | None = None, mau_end: np.ndarray | None = None) -> pd.DataFrame:
     """Per segment and event over the last 30 days of the window: adopters, breadth = adopters / MAU,
     frequency = mean distinct days per adopter, and the quadrant split at the medians across events
-    ("core" high/high, "popular" high breadth, "niche" high frequency, "peripheral" low/low)."""
+    ("core" high/high, "popular" high breadth, "niche" high frequency, "peripheral" low/low).
+    `mau_end` (per segment, MAU on the last day) spares recounting it."""
     ude = act.user_day_event
     lo = max(act.end_day - WINDOW + 1, act.start_day)
     ude = ude.filter(ude["day"] >= lo)
@@ -54,7 +57,9 @@ def engagement_matrix(act: Activity, split: Split | None = None) -> pd.DataFrame
     days = np.bincount(key, minlength=n_s * n_e)  # one row per (user, day, event)
     first = run_starts(ev, uid)
     adopters = np.bincount(key[first], minlength=n_s * n_e)
-    mau = np.repeat(_mau(act, split, act.end_day, act.end_day)[:, 0], n_e)
+    if mau_end is None:
+        mau_end = _mau(act, split, act.end_day, act.end_day)[:, 0]
+    mau = np.repeat(mau_end, n_e)
     out = pd.DataFrame({
         "segment": labels(np.repeat(np.arange(n_s), n_e), names),
         "event": labels(np.tile(np.arange(n_e), n_s), act.event_names),

@@ -20,8 +20,8 @@ def active_users(act: Activity, split: Split | None = None) -> pd.DataFrame:
     uid, day = _ud(act)
     group, names = split_rows(split, uid)
     lo, hi = act.start_day, act.end_day
-    counts = {w: rolling_distinct(uid, day, group, len(names), n, lo, hi)
-              for w, n in (("dau", 1), ("wau", 7), ("mau", 30))}
+    by_window = rolling_distinct(uid, day, group, len(names), (1, 7, 30), lo, hi)
+    counts = {"dau": by_window[1], "wau": by_window[7], "mau": by_window[30]}
     n_days = max(hi - lo + 1, 0)
     out = pd.DataFrame({
         "segment": labels(np.repeat(np.arange(len(names)), n_days), names),

@@ -65,25 +65,37 @@ def split_rows(split: Split | None, uid: np.ndarray) -> tuple[np.ndarray, list[s
 
 
 def rolling_distinct(entity: np.ndarray, day: np.ndarray, group: np.ndarray, n_groups: int,
-                     window: int, lo: int, hi: int) -> np.ndarray:
+                     window: int | tuple[int, ...], lo: int, hi: int) -> np.ndarray | dict[int, np.ndarray]:
     """Distinct entities active in [d - window + 1, d], for each day d in lo..hi and each group.
 
     Rows are unique (entity, day) pairs sorted by entity then day, every day <= hi. An entity counts
     from its first day in a run of activity until `window` days after the run's last day; so one
     pass of +1/-1 marks and a cumulative sum replaces a distinct count per day. Returns an int array
-    of shape (n_groups, hi - lo + 1)."""
+    of shape (n_groups, hi - lo + 1), or a dict of them when given several windows (which share
+    the pass over the rows)."""
+    windows = (window,) if isinstance(window, int) else tuple(window)
     length = hi - lo + 1
     if len(day) == 0 or length <= 0:
-        return np.zeros((n_groups, max(length, 0)), dtype=np.int64)
+        empty = {w: np.zeros((n_groups, max(length, 0)), dtype=np.int64) for w in windows}
+        return empty[window] if isinstance(window, int) else empty
     day = day.astype(np.int64)
     base = min(int(day.min()), lo)
-    span = hi + window + 1 - base
-    starts = run_starts(entity)
-    starts[1:] |= np.diff(day) >= window
-    ends = np.empty_like(starts)
-    ends[:-1] = starts[1:]
-    ends[-1] = True
-    size = n_groups * span
-    marks = np.bincount(group[starts] * span + (day[starts] - base), minlength=size)
-    marks -= np.bincount(group[ends] * span + (day[ends] + window - base), minlength=size)
-    return np.cumsum(marks.reshape(n_groups, span), axis=1)[:, lo - base: hi - base + 1]
+    new_entity = run_starts(entity)
+    gap = np.diff(day)
+    out = {}
+    for w in windows:
+        span = hi + w + 1 - base
+        size = n_groups * span
+        if w == 1:  # rows are distinct (entity, day): a plain count per day
+            counts = np.bincount(group * span + (day - base), minlength=size).reshape(n_groups, span)
+            out[w] = counts[:, lo - base: hi - base + 1]
+            continue
+        starts = new_entity.copy()
+        starts[1:] |= gap >= w
+        ends = np.empty_like(starts)
+        ends[:-1] = starts[1:]
+        ends[-1] = True
+        marks = np.bincount(group[starts] * span + (day[starts] - base), minlength=size)
+        marks -= np.bincount(group[ends] * span + (day[ends] + w - base), minlength=size)
+        out[w] = np.cumsum(marks.reshape(n_groups, span), axis=1)[:, lo - base: hi - base + 1]
+    return out[window] if isinstance(window, int) else out

@@ -62,6 +62,11 @@ def usage_metrics(act: Activity, settings: UsageSettings = UsageSettings(), spli
                   progress: Progress | None = None) -> UsageResult:
     """Compute every Usage metric of `act` (already restricted to the filter)."""
     progress = progress or Progress()
+    out: dict = {}
+
+    def mau() -> np.ndarray:  # (segments x days), counted once by active_users
+        return out["active"]["mau"].to_numpy().reshape(len(split[1]) if split else 1, -1)
+
     steps = [
         ("active", "Active users", lambda: active_users(act, split)),
         ("days_active", "Days active", lambda: days_active(act, settings.period, split)),
@@ -71,13 +76,13 @@ def usage_metrics(act: Activity, settings: UsageSettings = UsageSettings(), spli
         ("retention", "Retention", lambda: retention(
             act, settings.retention_period, settings.retention_mode, split,
             DAILY_RETENTION_DAYS if settings.retention_period == "day" else None)),
-        ("adoption", "Feature adoption", lambda: feature_adoption(act, split)),
-        ("matrix", "Engagement matrix", lambda: engagement_matrix(act, split)),
+        ("adoption", "Feature adoption", lambda: feature_adoption(act, split, mau=mau())),
+        ("matrix", "Engagement matrix", lambda: engagement_matrix(
+            act, split, mau_end=mau()[:, -1] if mau().shape[1] else None)),
         ("sessions", "Sessions", lambda: session_stats(act, split)),
         ("session_lengths", "Sessions", lambda: session_lengths(act, split)),
         ("time_spent", "Time spent", lambda: time_spent(act, split)),
     ]
-    out = {}
     for i, (key, msg, fn) in enumerate(steps):
         progress.set(i / len(steps), msg)
         out[key] = fn()
