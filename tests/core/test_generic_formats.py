@@ -361,3 +361,18 @@ def test_extra_columns_get_one_type_each(tmp_path):
     assert pd.isna(t["visits"].iloc[1])
     assert t["ratio"].tolist() == [0.5, 1.25, 2.0]
     assert t["mixed"].tolist()[:2] == ["a", "7"]
+
+
+def test_title_rows_before_the_header(tmp_path):
+    p = tmp_path / "report.csv"
+    p.write_text("Survey results\nExported by Jane,2024-06-01\n\nid,score,date\n"
+                 "1,9,2024-05-01\n2,11,2024-05-02\n3,\"7\",2024-05-03\n")
+    res = read(p)
+    assert res.report.kind == "survey"
+    assert res.report.notes == ["skipped 2 title row(s) before the header"]  # and a blank line
+    assert res.table["score"].tolist() == [9, 7]
+    assert examples(res) == [(6, "score", "score outside 0-10")]
+    # a header as wide as most rows is never skipped, whatever the rows below it
+    q = tmp_path / "plain.csv"
+    q.write_text("x,y\n1\n2,3\n4,5\n")
+    assert open_source(q).columns == ["x", "y"] and open_source(q).preamble == 0

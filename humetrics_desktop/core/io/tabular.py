@@ -382,25 +382,45 @@ def _finish_csv(src: TableSource, sample: str, name: str) -> TableSource:
         src.delimiter = "\t"
     else:
         src.delimiter = sniff_delimiter(sample)
-    rows: list[list[str]] = []
+    rows: list[tuple[list[str], int]] = []  # (record, physical line where it ends)
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=src.delimiter)
     try:
-        for r in csv.reader(io.StringIO(sample, newline=""), delimiter=src.delimiter):
-            rows.append(r)
+        for r in reader:
+            rows.append((r, reader.line_num))
     except csv.Error as e:
         if not rows:
             raise ImportError_(src.path, f"no readable header row ({e})") from e
-        rows.append([])  # the reading pass reports the bad line itself
+        rows.append(([], reader.line_num))  # the reading pass reports the bad line itself
     # the sample may end mid-record: drop its last row
-    rows = [r for r in rows[:-1] if any(c.strip() for c in r)] if len(rows) > 1 else rows
+    rows = [(r, e) for r, e in rows[:-1] if any(c.strip() for c in r)] if len(rows) > 1 else rows
     if not rows:
         raise ImportError_(src.path, "no header row found")
-    header = rows[0]
-    src.columns = clean_header(header)
-    data = rows[1:]
+    title = _title_rows([r for r, _ in rows])
+    if title:
+        src.preamble += rows[title - 1][1]
+        src.notes.append(f"skipped {title} title row(s) before the header")
+        rows = rows[title:]
+    src.columns = clean_header(rows[0][0])
+    data = [r for r, _ in rows[1:]]
     if not data and _has_no_data(src):
         raise ImportError_(src.path, "has a header but no data rows")
     src.decimal = _detect_decimal([v for r in data[:500] for v in r])
     return src
+
+
+def _title_rows(rows: list[list[str]]) -> int:
+    """How many short rows ("Users report", "Exported by ...") precede a header as wide as the
+    data: rows with fewer fields than most rows and at most two filled cells, within the first 10."""
+    widths = [len(r) for r in rows[:200]]
+    common = max(set(widths), key=widths.count)
+    if common < 2 or len(rows[0]) >= common:
+        return 0
+    for i, r in enumerate(rows[:10]):
+        if len(r) == common:
+            return i
+        if len(r) > common or sum(1 for c in r if c.strip()) > 2:
+            return 0
+    return 0
 
 
 def _has_no_data(src: TableSource) -> bool:
