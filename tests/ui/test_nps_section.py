@@ -187,6 +187,21 @@ def test_focus_from_another_section(section):
     assert region in section.scope_label.text()
 
 
+def test_focus_from_a_finding_context(qtbot, section):
+    # the context Findings sends for a decline: segment, period labels, a term
+    a = section.result.alerts[0]
+    with qtbot.waitSignal(section.respondents.rows_changed) as blocker:
+        section.focus_on({"scope": a.scope, "value": a.value, "baseline": a.baseline_label,
+                          "current": a.current_label, "term": "expensive", "regions": [a.value]})
+    shown = section.respondents.frame_rows()
+    assert blocker.args[0] == len(shown) > 0
+    assert (shown["region"] == a.value).all() and (shown["category"] == "detractor").all()
+    assert (shown["submitted_at"] >= a.current_start).all() and (shown["submitted_at"] < a.current_end).all()
+    assert shown["comment"].str.contains("expensive").all()
+    section.focus_on({"feature": "search"})
+    assert section.tabs.currentIndex() == 4
+
+
 def test_segment_table_and_region_click(qtbot, section):
     section.segment.setCurrentText("region")
     table = section.segment_model.frame()

@@ -52,6 +52,16 @@ def _table(model) -> QTableView:
     return view
 
 
+def _months_span(label: str) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """[start, end) of a month label or range ("2026-04" or "2026-04..2026-11"); (None, None) if it
+    is not one."""
+    try:
+        first, last = (pd.Period(part, freq="M") for part in (label.split("..")[0], label.split("..")[-1]))
+    except ValueError:
+        return None, None
+    return first.start_time.tz_localize("UTC"), (last + 1).start_time.tz_localize("UTC")
+
+
 def _titled(title: str, *widgets: QWidget) -> QWidget:
     box = QWidget()
     lay = QVBoxLayout(box)
@@ -433,21 +443,34 @@ class NpsSection(Section):
         self.focus_on(ctx)
 
     def focus_on(self, context: dict) -> None:
-        """Open the drill-down focused on a segment and period. Keys: equals {column: [values]},
-        regions, countries, start, end (ISO), category, label."""
-        equals = dict(context.get("equals", {}))
+        """Open the drill-down focused on a segment and period (from the alert banner, or from another
+        section such as Findings). Keys: equals {column: [values]}, regions, countries, scope + value
+        (an alert's segment), start / end (ISO) or current (an alert's period label such as
+        "2026-04..2026-11"), category, term (comment search), label; feature opens the usage tab."""
+        if context.get("feature"):
+            self.tabs.setCurrentIndex(4)
+            return
+        equals = {k: list(v) for k, v in context.get("equals", {}).items()}
         if context.get("regions"):
             equals["region"] = list(context["regions"])
         if context.get("countries"):
             equals["country"] = list(context["countries"])
-        self._focus = {"equals": equals,
-                       "start": pd.Timestamp(context["start"]) if context.get("start") else None,
-                       "end": pd.Timestamp(context["end"]) if context.get("end") else None,
-                       "label": context.get("label") or ", ".join(f"{k} {', '.join(v)}" for k, v in equals.items())}
-        idx = self.category.findData(context.get("category"))
+        scope = context.get("scope")
+        if scope and scope != "all" and context.get("value") is not None:
+            equals[scope] = [str(context["value"])]
+        start = pd.Timestamp(context["start"]) if context.get("start") else None
+        end = pd.Timestamp(context["end"]) if context.get("end") else None
+        if start is None and context.get("current"):
+            start, end = _months_span(str(context["current"]))
+        label = context.get("label") or ", ".join(
+            [f"{k} {', '.join(v)}" for k, v in equals.items()] + ([str(context["current"])] if context.get("current") else []))
+        self._focus = {"equals": equals, "start": start, "end": end, "label": label}
+        # a decline's people are its detractors unless the caller says otherwise
+        category = context.get("category", "detractor" if scope else None)
         self.category.blockSignals(True)
-        self.category.setCurrentIndex(max(0, idx))
+        self.category.setCurrentIndex(max(0, self.category.findData(category)))
         self.category.blockSignals(False)
+        self.search.setText(context.get("term") or "")
         self.tabs.setCurrentIndex(2)
         self._apply_drill_filter()
 
