@@ -89,9 +89,13 @@ def coloured_pixels(png: Path) -> int:
 
 
 def offline() -> bool | None:
-    """True when no network interface but loopback exists (Linux); None where that cannot be seen."""
-    net = Path("/sys/class/net")
-    return sorted(p.name for p in net.iterdir()) == ["lo"] if net.is_dir() else None
+    """True when this network namespace has no interface but loopback (Linux: /proc/net/dev follows
+    the namespace, /sys/class/net does not); None where that cannot be seen."""
+    dev = Path("/proc/net/dev")
+    if not dev.exists():
+        return None
+    names = [line.split(":", 1)[0].strip() for line in dev.read_text().splitlines()[2:]]
+    return names == ["lo"]
 
 
 def checks(exe: Path, work: Path, timeout: float) -> list[tuple[str, Callable[[], str]]]:
