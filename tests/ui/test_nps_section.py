@@ -179,6 +179,17 @@ def test_several_survey_imports_pool_into_one_score(qtbot):
     assert "No decline" in sec.banner_text.text()
 
 
+def test_no_survey_says_so(qtbot):
+    ws = small_workspace()
+    ws = Workspace(tables={k: v for k, v in ws.tables.items() if k != "survey"})
+    result = NpsSection.job(ws, Filter(), {})(Progress())
+    assert result is None
+    sec = NpsSection()
+    qtbot.addWidget(sec)
+    sec.show_result(result)
+    assert "No survey responses" in sec.headline.text() and sec.respondents.rowCount() == 0
+
+
 def test_focus_from_another_section(section):
     region = section.result.respondents["region"].iloc[0]
     section.focus_on({"regions": [region], "category": "promoter"})

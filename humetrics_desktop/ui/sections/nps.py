@@ -290,7 +290,13 @@ class NpsSection(Section):
             self.headline.setText("No survey responses imported. Import a Delighted, Qualtrics, SurveyMonkey, "
                                   "Typeform or generic NPS export to see the score.")
             self.banner.hide()
-            self.respondents.set_frame(pd.DataFrame())
+            for model in (self.respondents, self.advocates, self.at_risk):
+                model.set_frame(pd.DataFrame())
+            for model in (self.survey_model, self.segment_model, self.timeline_model, self.adoption_model,
+                          self.days_model, self.detractor_terms, self.promoter_terms):
+                model.set_frame(pd.DataFrame())
+            for plot in (self.nps_plot, self.ewma_plot, self.segment_plot, self.adoption_plot):
+                plot.clear()
             return
         t = result.total
         lo, hi = t.ci95
