@@ -147,3 +147,21 @@ def test_no_feedback(qtbot):
     assert result is None
     sec.show_result(result)
     assert "No feedback texts imported" in sec.headline.text()
+
+
+def test_user_lexicon_extends_the_model_and_shows_in_labels(shown, tmp_path):
+    sec, ws, result = shown
+    before = result["overview"]["feedback"]
+    lex = tmp_path / "lexicon.csv"
+    lex.write_text("word,score\nsearch,-1.0\n", encoding="utf-8")
+    sec.set_lexicon(str(lex))
+    ov = sec.result["overview"]
+    assert "lexicon" in ov["model"] and "lexicon.csv" in sec.lexicon_button.text()
+    assert sec.lexicon_clear.isVisibleTo(sec)
+    fb = ov["feedback"]
+    # TextBlob reads "great" as 0.8 and "love" as 0.5; the lexicon adds "search" at -1: mean of three.
+    assert before.loc[before["text"] == POS[0], "polarity"].iloc[0] == pytest.approx((0.8 + 0.5) / 2)
+    assert np.allclose(fb.loc[fb["text"] == POS[0], "polarity"], (0.8 + 0.5 - 1.0) / 3)
+    assert (fb.loc[fb["text"] == POS[1], "polarity"] == before.loc[before["text"] == POS[1], "polarity"]).all()
+    sec.set_lexicon(None)
+    assert "lexicon" not in sec.result["overview"]["model"] and not sec.lexicon_clear.isVisibleTo(sec)

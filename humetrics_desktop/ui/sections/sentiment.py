@@ -5,14 +5,15 @@ Renders what core.metrics.sentiment.sentiment_overview computed."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from ...core.filters import Filter, apply_filter
 from ...core.metrics.sentiment import sentiment_overview
@@ -74,6 +75,14 @@ class SentimentSection(Section):
             box.currentIndexChanged.connect(lambda _i, key=key: self._choice_changed(key))
             self.controls[key] = box
             bar.addWidget(box)
+        self.lexicon_button = QPushButton("User lexicon…")
+        self.lexicon_button.setToolTip("A CSV of word,score (score in -1..1) that extends the model")
+        self.lexicon_button.clicked.connect(self._choose_lexicon)
+        self.lexicon_clear = QPushButton("No lexicon")
+        self.lexicon_clear.clicked.connect(lambda: self.set_lexicon(None))
+        self.lexicon_clear.hide()
+        bar.addWidget(self.lexicon_button)
+        bar.addWidget(self.lexicon_clear)
         bar.addStretch(1)
 
         self.tabs = QTabWidget()
@@ -172,11 +181,23 @@ class SentimentSection(Section):
         return run
 
     def _choice_changed(self, key: str) -> None:
+        self._set_choice(key, self.controls[key].currentData())
+
+    def _choose_lexicon(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "User lexicon (word,score)", "", "CSV files (*.csv *.txt)")
+        if path:
+            self.set_lexicon(path)
+
+    def set_lexicon(self, path: str | None) -> None:
+        """Extend the model with a user lexicon (read by the core job), or drop it."""
+        self._set_choice("sentiment_lexicon", path)
+
+    def _set_choice(self, key: str, value: Any) -> None:
         if self.result is None:
             return
         ws: Workspace = self.result["workspace"]
         state = dict(ws.view_state.get(VIEW_STATE_KEY, {}))
-        state[key] = self.controls[key].currentData()
+        state[key] = value
         ws.view_state[VIEW_STATE_KEY] = state
         settings = self.result["settings"]
 
@@ -210,6 +231,9 @@ class SentimentSection(Section):
             box.blockSignals(True)
             box.setCurrentIndex(max(0, box.findData(ov["settings"][key])))
             box.blockSignals(False)
+        lexicon = ov["settings"].get("sentiment_lexicon")
+        self.lexicon_clear.setVisible(bool(lexicon))
+        self.lexicon_button.setText(f"Lexicon: {Path(lexicon).name}" if lexicon else "User lexicon…")
         self._draw_headline(ov)
         self._draw_time(ov)
         self._draw_lags(ov)
