@@ -77,6 +77,7 @@ def test_load_lexicon(tmp_path):
     ("word,score\nlaggy,-3\n", r"row 2: field score: -3 is outside \[-1, 1\]"),
     ("word,score\nlaggy\n", r"row 2: expected two fields"),
     ("word,score\n,0.5\n", r"row 2: field word is empty"),
+    ("word,score\nnot working,-0.5\n", r"row 2: field word: 'not working' has several words"),
 ])
 def test_bad_lexicon_names_file_row_and_field(tmp_path, body, match):
     p = tmp_path / "lex.csv"

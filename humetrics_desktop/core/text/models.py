@@ -72,6 +72,9 @@ def load_lexicon(path: str) -> dict[str, float]:
                 raise LexiconError(f"{path}: row {row_no}: field score: {raw!r} is not a number") from None
             if not word:
                 raise LexiconError(f"{path}: row {row_no}: field word is empty")
+            if len(word.split()) > 1:
+                raise LexiconError(f"{path}: row {row_no}: field word: {word!r} has several words; "
+                                   "both models match single words only")
             if not math.isfinite(score) or not -1.0 <= score <= 1.0:
                 raise LexiconError(f"{path}: row {row_no}: field score: {raw} is outside [-1, 1]")
             out[word] = score
