@@ -33,16 +33,6 @@ from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QGraphicsScene  #
 COLOURS = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b", "#d9d9d9"]
 
 
-def pin_none() -> None:
-    """PySide6 6.12 on Python 3.11 drops a reference to None on every call of a void method; the
-    reference below makes about a million such calls (moveTo/lineTo), which would free None and
-    abort. Python 3.12+ makes None immortal; here its count is raised far out of reach instead.
-    (The app's own paths avoid per-vertex and per-region void calls: see ui/map/choropleth_item.)"""
-    if sys.version_info < (3, 12):
-        import ctypes
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
-
-
 def best(fn, repeat: int) -> tuple[float, object]:
     times, out = [], None
     for _ in range(repeat):
@@ -82,8 +72,9 @@ def reference_paths(shapes) -> list[QPainterPath]:
 
 
 def reference_scene(paths: list[QPainterPath], classes: np.ndarray) -> QGraphicsScene:
+    from humetrics_desktop.ui.map.choropleth_item import OUTLINE
     scene = QGraphicsScene()
-    pen = QPen(QColor("#ffffff"), 0.6)
+    pen = QPen(OUTLINE, 0.5)
     pen.setCosmetic(True)
     for path, c in zip(paths, classes):
         item = QGraphicsPathItem(path)
@@ -100,7 +91,9 @@ def main() -> int:
     ap.add_argument("--hover-points", type=int, default=2000)
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
-    pin_none()
+    # importing humetrics_desktop.ui.map keeps None alive under PySide6 6.12 on Python 3.11: the
+    # reference below makes about a million void calls (moveTo/lineTo), each dropping a reference
+    import humetrics_desktop.ui.map  # noqa: F401
     app = QApplication.instance() or QApplication(sys.argv[:1])
 
     from humetrics_desktop.core.geo.choropleth import all_region_shapes
