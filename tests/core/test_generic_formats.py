@@ -138,7 +138,8 @@ def test_xlsx(tmp_path):
     wb = openpyxl.Workbook()
     wb.active.title = "empty"
     ws = wb.create_sheet("customers")  # the first sheet holds nothing: the second is read
-    ws.append([])  # a blank first row: the header is the first non-empty row
+    ws.append(["Customers, June"])  # a title row, then a blank row, then the header
+    ws.append([])
     ws.append(["Customer ID", "Signup date", "Pays", "Age"])
     ws.append([101, datetime(2024, 1, 2, 3, 4, 5), "Allemagne", 30])
     ws.append([102.0, "2024-02-03", "Japon", 200])
@@ -150,12 +151,13 @@ def test_xlsx(tmp_path):
     r = res.report
     assert (r.kind, r.format) == ("profiles", "generic-xlsx")
     assert (r.read, r.valid, r.duplicates, r.rejected) == (3, 1, 1, 1)
-    assert examples(res) == [(4, "Age", "age outside 0-130")]  # Excel row numbers
+    assert examples(res) == [(5, "Age", "age outside 0-130")]  # Excel row numbers
     t = res.table
     assert list(t["user_id"]) == ["101"]
     assert t["signup_at"].iloc[0] == pd.Timestamp("2024-01-02 03:04:05", tz="UTC")
     assert list(t["country"]) == ["DE"]
-    assert r.notes == ["read sheet 'customers', the first of 2 that holds data"]
+    assert r.notes == ["skipped 1 title row(s) before the header",
+                       "read sheet 'customers', the first of 2 that holds data"]
 
 
 def test_parquet_struct_columns_and_row_groups(tmp_path):

@@ -174,15 +174,13 @@ class TableSource:
                 report.notes.append(f"read sheet '{ws.title}', the first of {len(wb.worksheets)} "
                                     "that holds data")
             total = ws.max_row or 0
-            header_seen = False
             batch: list[tuple] = []
             lines: list[int] = []
             ncols = len(self.columns)
-            for rowno, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                    continue
-                if not header_seen:
-                    header_seen = True
+            # rows up to the header (title rows, the header itself) are not data
+            rows_iter = ws.iter_rows(min_row=self.preamble + 2, values_only=True)
+            for rowno, values in enumerate(rows_iter, start=self.preamble + 2):
+                if _blank_row(values):
                     continue
                 values = tuple(values[:ncols]) + (None,) * max(0, ncols - len(values))
                 report.read += 1
@@ -433,26 +431,32 @@ def _has_no_data(src: TableSource) -> bool:
 def _finish_xlsx(src: TableSource) -> TableSource:
     ws, wb = _first_sheet(src)
     try:
-        header = None
-        has_data = False
-        for values in ws.iter_rows(values_only=True):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        filled: list[tuple[int, list[str]]] = []  # (sheet row, cells) of the first non-blank rows
+        for rowno, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if _blank_row(values):
                 continue
-            if header is None:
-                header = list(values)
-                while header and (header[-1] is None or str(header[-1]).strip() == ""):
-                    header.pop()
-                continue
-            has_data = True
-            break
+            cells = ["" if v is None else str(v) for v in values]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            filled.append((rowno, cells))
+            if len(filled) >= 200:
+                break
     finally:
         wb.close()
-    if not header:
+    if not filled:
         raise ImportError_(src.path, "the workbook's first sheet is empty")
-    if not has_data:
+    title = _title_rows([c for _, c in filled])
+    if title:
+        src.notes.append(f"skipped {title} title row(s) before the header")
+    src.preamble, header = filled[title][0] - 1, filled[title][1]
+    if len(filled) <= title + 1:
         raise ImportError_(src.path, "has a header but no data rows")
-    src.columns = clean_header(["" if h is None else str(h) for h in header])
+    src.columns = clean_header(header)
     return src
+
+
+def _blank_row(values: tuple) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
 def _first_sheet(src: TableSource):
