@@ -244,3 +244,26 @@ def test_import_plan_for_the_window(tmp_path):
     mixpanel.write_text(json.dumps({"event": "x", "properties": {"distinct_id": "a", "time": 1717200000,
                                                                  "$insert_id": "i1"}}) + "\n")
     assert generic.plan(mixpanel, store) is None  # the Mixpanel module claims it
+
+
+def test_the_real_demo_exports_import_without_a_dialog(tmp_path):
+    from humetrics_desktop.core.demo import generate
+    generate(tmp_path, users=300, events=3000, seed=1)
+    expected = {"users.csv": "profiles", "events.parquet": "events", "nps.csv": "survey",
+                "feedback.csv": "reviews", "traffic.csv": "traffic"}
+    files = sorted(p for p in tmp_path.rglob("*") if p.suffix in (".csv", ".parquet"))
+    assert {p.name for p in files} >= set(expected)
+    for p in files:
+        plan = generic.plan(p)
+        assert plan is not None and not plan.ask, (p.name, plan and plan.mapping)
+        kind = expected.get(p.name, "layer" if p.parent.name == "layers" else None)
+        assert plan.mapping.kind == kind, p.name
+        res = generic.read(str(p), mapping=plan.mapping)
+        r = res.report
+        assert r.read == r.valid + r.duplicates + r.rejected and r.valid > 0
+        if kind == "layer":
+            side = json.loads(p.with_name(p.stem + ".meta.json").read_text())
+            assert {k: res.meta[k] for k in ("kind", "synthetic", "source")} == \
+                {k: side[k] for k in ("kind", "synthetic", "source")}
+        elif kind != "survey":  # the survey plants a few invalid and duplicate answers
+            assert r.rejected == 0, (p.name, dict(r.reasons))
