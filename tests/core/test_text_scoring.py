@@ -77,3 +77,16 @@ def test_workspace_cache_survives_save_and_load(tmp_path, monkeypatch):
     pd.testing.assert_series_equal(first["polarity"], again["polarity"])
     assert list(again["status"].astype(str)) == list(first["status"].astype(str))
     assert CACHE_KEY in reopened.cache
+
+
+class _CancelAfterFirstChunk(Progress):
+    def _report(self) -> None:
+        if self.value > 0:
+            self.cancel()
+
+
+def test_cancel_terminates_the_pool():
+    progress = _CancelAfterFirstChunk()
+    with pytest.raises(Cancelled):
+        score_parallel(TEXTS * 50, model_spec("vader"), progress, workers=2, chunk_size=10)
+    assert 0 < progress.value < 1
