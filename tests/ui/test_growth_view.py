@@ -107,6 +107,12 @@ def test_classification_and_palette_pickers(section):
     palettes = [section.palette.itemData(i) for i in range(section.palette.count())]
     assert palettes[0] == "purple-orange"                    # NPS has a midpoint: diverging first
     assert section.colouring.table.loc["US", "value"] == pytest.approx(100 * (12 - 8) / 20)
+    # adjusted Wald by hand: n' = 23, P' = 12.75/23, D' = 8.75/23
+    p, d = 12.75 / 23, 8.75 / 23
+    half = 1.96 * ((p + d - (p - d) ** 2) / 23) ** 0.5
+    assert section.colouring.table.loc["US", "low"] == pytest.approx(100 * (p - d - half), abs=0.01)
+    tip = section.tooltip_text(section.shapes.keys.index("US"))
+    assert "NPS: 20 (95% interval" in tip and "n = 20" in tip
     section.measure.setCurrentIndex(section.measure.findData("users"))
     palettes = [section.palette.itemData(i) for i in range(section.palette.count())]
     assert "purple-orange" not in palettes                   # counts: sequential only

@@ -104,10 +104,14 @@ def _with_state(table: pd.DataFrame, value: str, count: str, suppressed: str | N
 def colour_measure(table: pd.DataFrame, value: str, count: str, title: str, scheme: str = "quantiles",
                    k: int = 5, palette: str = "blues", breaks: list[float] | None = None,
                    midpoint: float | None = None, percent: bool = False,
-                   suppressed: str | None = None) -> Colouring:
+                   suppressed: str | None = None, interval: tuple[str, str] | None = None) -> Colouring:
     """Classify table[value] and colour it. Rows flagged in table[suppressed] are drawn as
-    suppressed; rows with no value as no data."""
+    suppressed; rows with no value as no data. `interval` names the columns of the value's 95%
+    interval, carried along as low and high."""
     out = _with_state(table, value, count, suppressed)
+    if interval and all(c in table for c in interval):
+        for name, col in zip(("low", "high"), interval):
+            out[name] = table[col].astype("float64").where(out["value"].notna())
     if scheme not in SCHEMES:
         raise ValueError(f"unknown classification scheme {scheme!r}")
     cls: Classification = classify(out["value"], scheme, k, breaks)

@@ -52,7 +52,7 @@ def colour_choice(table: pd.DataFrame, measure: str, scheme: str, k: int, palett
     """colour_measure for one of MEASURES (core computes; this only picks its parameters)."""
     m = MEASURES[measure]
     return colour_measure(table, measure, m.count, m.label, scheme, k, palette, breaks, m.midpoint,
-                          m.percent, f"suppressed_{m.count}")
+                          m.percent, f"suppressed_{m.count}", (f"{measure}_low", f"{measure}_high"))
 
 
 class MapView(pg.PlotWidget):
@@ -467,7 +467,7 @@ class GrowthSection(Section):
         names = dict(zip(self.shapes.keys, self.shapes.names))
         places = table.assign(place=[names[k] for k in table.index]).reset_index(names="key")
         places = places[places["value"].notna() | places["suppressed"]]
-        cols = ["place", "key", "value", "n", "rank"] + (["indicator"] if "indicator" in places else [])
+        cols = ["place", "key", "value", "n", "rank"] + [c for c in ("low", "high", "indicator") if c in places]
         self.places_model.set_frame(places.sort_values("rank")[cols])
 
     # ---- hover and click --------------------------------------------------------------------------
@@ -485,6 +485,8 @@ class GrowthSection(Section):
         value = f"{row['value'] * 100:.1f}%" if pct else f"{row['value']:,.3g}"
         ranked = int(self.colouring.table["rank"].notna().sum())
         n = "" if pd.isna(row["n"]) else f"<br>n = {int(row['n']):,}"
+        if "low" in row and not pd.isna(row["low"]):
+            value += f" (95% interval {row['low']:,.3g} to {row['high']:,.3g})"
         extra = f"<br>{self.indicator.currentText()}: {row['indicator']:,.3g}" if "indicator" in row and \
             not pd.isna(row.get("indicator")) else ""
         return f"<b>{name}</b><br>{self.colouring.title}: {value}{n}<br>rank {int(row['rank'])} of {ranked}{extra}"
