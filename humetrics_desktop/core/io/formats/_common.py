@@ -379,6 +379,23 @@ def survey_table(records: list[dict], report: ImportReport, survey: str, tz: str
     return df
 
 
+def cell(rec: list[str], i: int | None) -> str | None:
+    """The field at position i, or None where the column is absent or the row is short."""
+    return rec[i] if i is not None and i < len(rec) else None
+
+
+def counted_rows(records: Iterator[tuple[int, list[str]]], n: int,
+                 report: ImportReport) -> Iterator[tuple[int, list[str]]]:
+    """Counts every row read and rejects, with its line, a row whose field count is not the header's."""
+    for line, rec in records:
+        report.read += 1
+        if len(rec) != n:
+            report.reject(line, None, "row has a different number of fields than the header (truncated?)",
+                          f"{len(rec)} of {n}")
+            continue
+        yield line, rec
+
+
 def find_column(names: list[str], *candidates: str) -> int | None:
     """Index of the first header equal (case- and space-insensitively) to one of the candidates."""
     folded = [re.sub(r"\s+", " ", n).strip().casefold() for n in names]

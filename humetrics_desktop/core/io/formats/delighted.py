@@ -50,21 +50,14 @@ def read(path: str, progress: Progress) -> ImportResult:
     country = idx("Delighted Country", "Country", "country_code")
     region = idx("Region", "State", "Delighted Region")
 
-    def get(rec, i):
-        return rec[i] if i is not None and i < len(rec) else None
 
     records = []
-    for line, rec in it:
-        report.read += 1
-        if len(rec) != n:
-            report.reject(line, None, "row has a different number of fields than the header (truncated?)",
-                          f"{len(rec)} of {n}")
-            continue
+    for line, rec in c.counted_rows(it, n, report):
         records.append({
-            "line": line, "response_id": get(rec, rid), "user_id": get(rec, user),
-            "submitted_at": get(rec, when), "score": rec[score], "score_column": header[score],
-            "comment": get(rec, comment), "email": get(rec, email), "name": get(rec, name),
-            "country": get(rec, country), "region": get(rec, region),
+            "line": line, "response_id": c.cell(rec, rid), "user_id": c.cell(rec, user),
+            "submitted_at": c.cell(rec, when), "score": rec[score], "score_column": header[score],
+            "comment": c.cell(rec, comment), "email": c.cell(rec, email), "name": c.cell(rec, name),
+            "country": c.cell(rec, country), "region": c.cell(rec, region),
         })
     progress.set(0.9, "normalising")
     df = c.survey_table(records, report, FORMAT)

@@ -53,33 +53,26 @@ def read(path: str, progress: Progress) -> ImportResult:
     i_link, i_version = idx("Review Link"), idx("App Version Name")
     i_reply = idx("Developer Reply Text")
 
-    def get(rec, i):
-        return rec[i] if i is not None and i < len(rec) else None
 
     rows, seen = [], set()
-    for line, rec in it:
-        report.read += 1
-        if len(rec) != n:
-            report.reject(line, None, "row has a different number of fields than the header (truncated?)",
-                          f"{len(rec)} of {n}")
-            continue
-        stars = c.parse_rating(get(rec, i_stars))
+    for line, rec in c.counted_rows(it, n, report):
+        stars = c.parse_rating(c.cell(rec, i_stars))
         if stars is None:
-            report.reject(line, header[i_stars], "star rating is not 1-5", get(rec, i_stars))
+            report.reject(line, header[i_stars], "star rating is not 1-5", c.cell(rec, i_stars))
             continue
-        text = (get(rec, i_text) or "").strip() or (get(rec, i_title) or "").strip()
-        key = get(rec, i_link) or (get(rec, i_submit_ms), get(rec, i_dev), text)
+        text = (c.cell(rec, i_text) or "").strip() or (c.cell(rec, i_title) or "").strip()
+        key = c.cell(rec, i_link) or (c.cell(rec, i_submit_ms), c.cell(rec, i_dev), text)
         if key in seen:
             report.duplicate(reason="duplicate review")
             continue
         seen.add(key)
-        millis = get(rec, i_submit_ms) or get(rec, i_millis)
+        millis = c.cell(rec, i_submit_ms) or c.cell(rec, i_millis)
         rows.append({
-            "feedback_id": get(rec, i_link) or None, "when": millis or get(rec, i_when),
-            "source": f"google-play:{get(rec, i_pkg)}", "rating": stars, "text": text,
-            "language": get(rec, i_lang), "title": get(rec, i_title),
-            "app_version": get(rec, i_version), "device": get(rec, i_dev),
-            "developer_reply": get(rec, i_reply),
+            "feedback_id": c.cell(rec, i_link) or None, "when": millis or c.cell(rec, i_when),
+            "source": f"google-play:{c.cell(rec, i_pkg)}", "rating": stars, "text": text,
+            "language": c.cell(rec, i_lang), "title": c.cell(rec, i_title),
+            "app_version": c.cell(rec, i_version), "device": c.cell(rec, i_dev),
+            "developer_reply": c.cell(rec, i_reply),
         })
     progress.set(0.9, "normalising")
     df = pd.DataFrame(rows, columns=["feedback_id", "when", "source", "rating", "text", "language",

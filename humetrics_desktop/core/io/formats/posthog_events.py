@@ -164,12 +164,7 @@ def _read_rows(path: str, report: ImportReport, ids: c.IdentityMerger,
     cols: dict[str, list] = {k: [] for k in ("line", "user_id", "timestamp", "event", *_WANTED)}
     seen: set[str] = set()
     person_first: dict[str, str] = {}
-    for line, rec in it:
-        report.read += 1
-        if len(rec) != n:
-            report.reject(line, None, "row has a different number of fields than the header (truncated?)",
-                          f"{len(rec)} of {n}")
-            continue
+    for line, rec in c.counted_rows(it, n, report):
         event, did = rec[lay.event].strip(), rec[lay.did].strip()
         if not event:
             report.reject(line, header[lay.event], "missing event name")

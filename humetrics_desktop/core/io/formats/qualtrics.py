@@ -81,37 +81,30 @@ def read(path: str, progress: Progress) -> ImportResult:
     country = c.find_column(tags, "Country", "country_code", "CountryCode")
     region = c.find_column(tags, "Region", "State")
 
-    def cell(rec, i):
-        return rec[i] if i is not None and i < len(rec) else None
 
     records = []
-    for line, rec in it:
-        report.read += 1
-        if len(rec) != n:
-            report.reject(line, None, "row has a different number of fields than the header (truncated?)",
-                          f"{len(rec)} of {n}")
-            continue
-        status = (cell(rec, col.get("Status")) or "").strip().casefold()
+    for line, rec in c.counted_rows(it, n, report):
+        status = (c.cell(rec, col.get("Status")) or "").strip().casefold()
         if status in _EXCLUDED_STATUS:
-            report.reject(line, "Status", _EXCLUDED_STATUS[status], cell(rec, col.get("Status")))
+            report.reject(line, "Status", _EXCLUDED_STATUS[status], c.cell(rec, col.get("Status")))
             continue
-        finished = (cell(rec, col.get("Finished")) or "").strip().casefold()
+        finished = (c.cell(rec, col.get("Finished")) or "").strip().casefold()
         if finished in ("false", "0"):
-            report.reject(line, "Finished", "unfinished response", cell(rec, col.get("Finished")))
+            report.reject(line, "Finished", "unfinished response", c.cell(rec, col.get("Finished")))
             continue
         if nps is None:
             report.reject(line, None, "no NPS question (no _NPS_GROUP column) in the export")
             continue
-        first, last = cell(rec, col.get("RecipientFirstName")), cell(rec, col.get("RecipientLastName"))
+        first, last = c.cell(rec, col.get("RecipientFirstName")), c.cell(rec, col.get("RecipientLastName"))
         records.append({
-            "line": line, "response_id": cell(rec, col.get("ResponseId")),
-            "user_id": cell(rec, col.get("ExternalReference")),
-            "submitted_at": cell(rec, time_col), "score": rec[nps], "score_column": tags[nps],
-            "comment": cell(rec, comment), "email": cell(rec, col.get("RecipientEmail")),
+            "line": line, "response_id": c.cell(rec, col.get("ResponseId")),
+            "user_id": c.cell(rec, col.get("ExternalReference")),
+            "submitted_at": c.cell(rec, time_col), "score": rec[nps], "score_column": tags[nps],
+            "comment": c.cell(rec, comment), "email": c.cell(rec, col.get("RecipientEmail")),
             "name": " ".join(p for p in (first, last) if p) or None,
-            "country": cell(rec, country), "region": cell(rec, region),
-            "language": cell(rec, col.get("UserLanguage")),
-            "group": cell(rec, col.get(f"{tags[nps]}_NPS_GROUP")),
+            "country": c.cell(rec, country), "region": c.cell(rec, region),
+            "language": c.cell(rec, col.get("UserLanguage")),
+            "group": c.cell(rec, col.get(f"{tags[nps]}_NPS_GROUP")),
         })
     progress.set(0.9, "normalising")
     if _recoded_one_to_eleven(records):

@@ -81,12 +81,7 @@ def read(path: str, progress: Progress) -> ImportResult:
         return rec[i] if i is not None and i < len(rec) else None
 
     records = []
-    for line, rec in it:
-        report.read += 1
-        if len(rec) != n:
-            report.reject(line, None, "row has a different number of fields than the header (truncated?)",
-                          f"{len(rec)} of {n}")
-            continue
+    for line, rec in c.counted_rows(it, n, report):
         if nps is None:
             report.reject(line, None, "no 'how likely ... recommend' question in the export")
             continue

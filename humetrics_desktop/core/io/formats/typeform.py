@@ -51,19 +51,12 @@ def read(path: str, progress: Progress) -> ImportResult:
     user = idx("user_id", "userid", "uid", "user id")
     email, country, region = idx("email", "e-mail"), idx("country"), idx("region", "state")
 
-    def get(rec, i):
-        return rec[i] if i is not None and i < len(rec) else None
 
     records = []
-    for line, rec in it:
-        report.read += 1
-        if len(rec) != n:
-            report.reject(line, None, "row has a different number of fields than the header (truncated?)",
-                          f"{len(rec)} of {n}")
-            continue
-        kind = (get(rec, rtype) or "").strip().casefold()
+    for line, rec in c.counted_rows(it, n, report):
+        kind = (c.cell(rec, rtype) or "").strip().casefold()
         # only a submitted response is complete ("partial" and "started" ones never reached the end)
-        if kind in ("partial", "started") or not (get(rec, submit) or "").strip():
+        if kind in ("partial", "started") or not (c.cell(rec, submit) or "").strip():
             report.reject(line, header[rtype] if rtype is not None else header[submit],
                           "partial response (not submitted)")
             continue
@@ -71,10 +64,10 @@ def read(path: str, progress: Progress) -> ImportResult:
             report.reject(line, None, "no 'how likely ... recommend' question in the export")
             continue
         records.append({
-            "line": line, "response_id": get(rec, token), "user_id": get(rec, user),
-            "submitted_at": get(rec, submit), "score": rec[nps], "score_column": header[nps],
-            "comment": get(rec, comment), "email": get(rec, email),
-            "country": get(rec, country), "region": get(rec, region),
+            "line": line, "response_id": c.cell(rec, token), "user_id": c.cell(rec, user),
+            "submitted_at": c.cell(rec, submit), "score": rec[nps], "score_column": header[nps],
+            "comment": c.cell(rec, comment), "email": c.cell(rec, email),
+            "country": c.cell(rec, country), "region": c.cell(rec, region),
         })
     progress.set(0.9, "normalising")
     df = c.survey_table(records, report, FORMAT, tz="UTC")
