@@ -378,3 +378,21 @@ def test_title_rows_before_the_header(tmp_path):
     q = tmp_path / "plain.csv"
     q.write_text("x,y\n1\n2,3\n4,5\n")
     assert open_source(q).columns == ["x", "y"] and open_source(q).preamble == 0
+
+
+def test_parquet_dictionary_date_and_decimal_types(tmp_path):
+    import datetime
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    t = pa.table({"user_id": pa.array(["a", "b"]).dictionary_encode(),
+                  "signup_at": pa.array([datetime.date(2024, 1, 2), None], pa.date32()),
+                  "age": pa.array([decimal.Decimal("31"), decimal.Decimal("40")], pa.decimal128(5, 0)),
+                  "country": pa.array(["Deutschland", "FR"]).dictionary_encode()})
+    pq.write_table(t, tmp_path / "people.parquet")
+    res = read(tmp_path / "people.parquet")
+    tb = res.table
+    assert res.report.kind == "profiles" and res.report.valid == 2
+    assert tb["signup_at"].iloc[0] == pd.Timestamp("2024-01-02", tz="UTC") and pd.isna(tb["signup_at"].iloc[1])
+    assert tb["age"].tolist() == [31, 40] and tb["country"].tolist() == ["DE", "FR"]
