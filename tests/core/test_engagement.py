@@ -70,6 +70,8 @@ def test_days_active_weekly(act):
     # W1: a on 2 days, b on 2 days, d on 1 day
     assert w1.loc[1, "users"] == 1 and w1.loc[2, "users"] == 2 and w1.loc[3:, "users"].sum() == 0
     assert w1.loc[2, "share"] == pytest.approx(2 / 3)
+    assert w1.loc[1, "share_at_least"] == 1.0 and w1.loc[2, "share_at_least"] == pytest.approx(2 / 3)
+    assert w1.loc[3, "share_at_least"] == 0.0
     w2 = da[da["period_start"] == pd.Timestamp("2024-01-08", tz="UTC")].set_index("days")
     assert w2.loc[1, "users"] == 1 and w2.loc[2, "users"] == 1  # a on Jan 9; c on Jan 8, 9
     assert bool(w1["complete"].all()) and not da[da["period_start"] == pd.Timestamp("2024-01-15", tz="UTC")]["complete"].any()
@@ -80,6 +82,8 @@ def test_power_curves(act):
     assert l7[1] == 3 and l7.drop(1).sum() == 0
     l30 = power_curve(act, 30).set_index("days")["users"]  # a 3 days, b 3, c 2, d 1
     assert (l30[1], l30[2], l30[3]) == (1, 1, 2) and l30.drop([1, 2, 3]).sum() == 0
+    at_least = power_curve(act, 30).set_index("days")["share_at_least"]
+    assert (at_least[1], at_least[2], at_least[3], at_least[4]) == (1.0, 0.75, 0.5, 0.0)
 
 
 def test_lifecycle_weekly(act):

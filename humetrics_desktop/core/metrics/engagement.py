@@ -35,7 +35,8 @@ def active_users(act: Activity, split: Split | None = None) -> pd.DataFrame:
 
 def days_active(act: Activity, period: str = "week", split: Split | None = None) -> pd.DataFrame:
     """For each period, how many users were active on exactly k distinct days (k = 1..days in the
-    period), and their share of the period's active users (Amplitude's stickiness view).
+    period), their share of the period's active users, and the share active on k days or more
+    (Amplitude's stickiness view).
     `complete` is False for a period the window cuts short."""
     uid, day = _ud(act)
     keep = day >= act.start_day
@@ -52,12 +53,14 @@ def days_active(act: Activity, period: str = "week", split: Split | None = None)
     periods = np.arange(p_lo, p_hi + 1)
     seg_i, p_i, k_i = np.meshgrid(np.arange(len(names)), np.arange(n_p), np.arange(1, k_max + 1), indexing="ij")
     users = cube[:, :, 1:].ravel()
+    at_least = np.cumsum(cube[:, :, :0:-1], axis=2)[:, :, ::-1].ravel()  # active on k or more days
     active = cube.sum(axis=2)[seg_i.ravel(), p_i.ravel()]
     out = pd.DataFrame({
         "segment": labels(seg_i.ravel(), names),
         "period_start": day_to_date(period_start(periods, period)[p_i.ravel()]),
         "days": k_i.ravel(), "users": users,
         "share": np.where(active > 0, users / np.maximum(active, 1), np.nan),
+        "share_at_least": np.where(active > 0, at_least / np.maximum(active, 1), np.nan),
         "complete": (period_end(periods, period) <= act.end_day)[p_i.ravel()]
         & (period_start(periods, period) >= act.start_day)[p_i.ravel()],
     })
@@ -81,8 +84,11 @@ def power_curve(act: Activity, window: int = 30, split: Split | None = None) -> 
     hist = hist.reshape(len(names), window + 1)[:, 1:]
     total = hist.sum(axis=1, keepdims=True)
     share = np.where(total > 0, hist / np.maximum(total, 1), np.nan)
-    return pd.DataFrame({"segment": labels(np.repeat(np.arange(len(names)), window), names), "days": np.tile(np.arange(1, window + 1), len(names)),
-                         "users": hist.ravel(), "share": share.ravel()})
+    at_least = np.cumsum(hist[:, ::-1], axis=1)[:, ::-1]
+    return pd.DataFrame({"segment": labels(np.repeat(np.arange(len(names)), window), names),
+                         "days": np.tile(np.arange(1, window + 1), len(names)), "users": hist.ravel(),
+                         "share": share.ravel(),
+                         "share_at_least": np.where(total > 0, at_least / np.maximum(total, 1), np.nan).ravel()})
 
 
 def engagement_section(events: pd.DataFrame, profiles: pd.DataFrame | None = None) -> dict:

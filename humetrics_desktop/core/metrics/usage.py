@@ -188,9 +188,9 @@ def suppress_small_cells(res: UsageResult, k: int) -> UsageResult:
     return dataclasses.replace(
         res, suppression_k=k,
         active=_hide(res.active, k, ("dau", "wau", "mau"), ("stickiness",)),
-        days_active=_hide(res.days_active, k, ("users",), ("share",)),
-        power7=_hide(res.power7, k, ("users",), ("share",)),
-        power30=_hide(res.power30, k, ("users",), ("share",)),
+        days_active=_hide(res.days_active, k, ("users",), ("share", "share_at_least")),
+        power7=_hide(res.power7, k, ("users",), ("share", "share_at_least")),
+        power30=_hide(res.power30, k, ("users",), ("share", "share_at_least")),
         lifecycle=_hide(res.lifecycle, k, ("new", "returning", "resurrecting", "dormant"), ("pulse",)),
         retention=dataclasses.replace(res.retention, sizes=sizes.reset_index(drop=True),
                                       cells=_hide(cells, k, ("users",), ("rate",))),

@@ -88,7 +88,8 @@ class TimelinePlot(pg.PlotWidget):
                                brush=colour, pen=pg.mkPen(None), name=name)
         self.addItem(item)  # a named item enters the legend by itself
         self.items.append(item)
-        self.series.append(Series(name, np.asarray(x, float), np.asarray(height, float), "bar"))
+        # read-outs look bars up by their left edge: the bar under the mouse is the last edge before it
+        self.series.append(Series(name, np.asarray(x, float) - width_s / 2, height, "bar"))
         return item
 
     def set_markers(self, markers: list[dict]) -> None:

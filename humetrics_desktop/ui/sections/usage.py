@@ -335,6 +335,7 @@ class UsageSection(Section):
             p.add_bars(col, x, base, h, colour, width, partial)
             base = base + h
         p.add_bars("dormant", x, np.zeros(len(lc)), -lc["dormant"].to_numpy(dtype=float), DORMANT, width, partial)
+        self._pulse = (x - width / 2, lc["pulse"].to_numpy(dtype=float))
 
     def _draw_retention(self, res: UsageResult, seg: str) -> None:
         grid = res.retention
@@ -416,8 +417,11 @@ class UsageSection(Section):
             return
         last = da[da["period_start"] == da["period_start"].max()]
         p.setTitle(f"{res.settings.period} of {last['period_start'].iloc[0]:%Y-%m-%d}")
+        p.addLegend(offset=(-10, 5))
         p.addItem(pg.BarGraphItem(x=last["days"].to_numpy(), height=100 * last["share"].fillna(0).to_numpy(),
-                                  width=0.7, brush=PALETTE[2]))
+                                  width=0.7, brush=PALETTE[2], name="exactly k days"))
+        p.addItem(pg.PlotDataItem(last["days"].to_numpy(), 100 * last["share_at_least"].to_numpy(), pen=pg.mkPen(PALETTE[3], width=2),
+                                  symbol="o", symbolSize=5, symbolBrush=PALETTE[3], name="k days or more"))
 
     def _draw_sessions(self, res: UsageResult, seg: str) -> None:
         s = res.sessions[res.sessions["segment"] == seg]
@@ -458,6 +462,10 @@ class UsageSection(Section):
                 parts.append(f"{name} {(_pct(v) if p.percent else _n(v))}")
         for name, v in self.lifecycle_plot.values_at(x):
             parts.append(f"{name} {_n(abs(v))}")
+        starts, pulse = getattr(self, "_pulse", (np.zeros(0), np.zeros(0)))
+        i = int(np.searchsorted(starts, x, side="right")) - 1
+        if 0 <= i < len(pulse):
+            parts.append(f"pulse {'–' if np.isnan(pulse[i]) else f'{pulse[i]:.2f}'}")
         self.readout.setText(f"<b>{day:%Y-%m-%d}</b> · " + " · ".join(parts))
 
     def _retention_hovered(self, r: int, c: int) -> None:
