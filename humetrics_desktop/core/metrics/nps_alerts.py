@@ -126,7 +126,8 @@ def find_declines(responses: pd.DataFrame, scopes: list[str] | tuple[str, ...] =
     if "submitted_at" not in v.columns:
         return []
     starts = period_start(v["submitted_at"], freq)
-    v, starts = v.loc[starts.notna()], starts[starts.notna()]
+    dated = starts.notna().to_numpy()
+    v, starts = v[dated], starts[dated]
     if v.empty:
         return []
     grid = _period_grid(starts, freq)
@@ -143,7 +144,7 @@ def find_declines(responses: pd.DataFrame, scopes: list[str] | tuple[str, ...] =
             continue
         vals = v[col].astype("string")
         for value, n in vals.value_counts().items():
-            if n >= 2 * min_n and value not in ("", "??"):
+            if n >= 2 * min_n and value not in ("", "??", "unknown"):  # no place, no segment: no alert
                 units.append((col, str(value), (vals == value).fillna(False).to_numpy()))
 
     rng = np.random.default_rng(seed)
