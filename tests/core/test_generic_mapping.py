@@ -267,3 +267,25 @@ def test_the_real_demo_exports_import_without_a_dialog(tmp_path):
                 {k: side[k] for k in ("kind", "synthetic", "source")}
         elif kind != "survey":  # the survey plants a few invalid and duplicate answers
             assert r.rejected == 0, (p.name, dict(r.reasons))
+
+
+@pytest.mark.parametrize("name,columns,expected", [
+    ("election_2024", ["key", "share"], "political"),
+    ("regions", ["key", "vote_share_a", "turnout"], "political"),
+    ("census", ["key", "n"], "population"),
+    ("ref", ["country", "population"], "population"),
+    ("reference_population", ["country", "age_band", "population"], "reference-population"),
+    ("indicators", ["key", "median_income", "unemployment_rate"], "socio-economic"),
+])
+def test_guess_layer_kind(name, columns, expected):
+    from humetrics_desktop.core.io.mapping import guess_layer_kind
+    assert guess_layer_kind(name, columns) == expected
+
+
+def test_layer_kind_round_trips_and_is_checked():
+    m = Mapping("layer", {"key": "key"}, 1.0, {}, "political")
+    assert Mapping.from_json(m.to_json()).layer_kind == "political"
+    with pytest.raises(ValueError, match="layer kind"):
+        Mapping.from_json({**m.to_json(), "layer_kind": "weather"})
+    assert Mapping.from_json({"kind": "survey", "columns": {"s": "score"}, "layer_kind": "political"}
+                             ).layer_kind is None

@@ -121,3 +121,20 @@ def test_confirm_mappings_asks_only_when_unsure_and_remembers(qtbot, tmp_path, m
     monkeypatch.setattr(mapping_dialog.MappingDialog, "exec", lambda self: 0)  # Cancel
     plans = {str(unsure): generic.plan(unsure)}
     assert mapping_dialog.confirm_mappings(None, plans) is None
+
+
+def test_layer_kind_is_chosen_for_layers(qtbot, tmp_path):
+    p = tmp_path / "regional.csv"
+    p.write_text("code,party_a,party_b\nDE-BY,0.4,0.3\nDE-BE,0.2,0.5\n")
+    rows, mapping = generic.preview(p)
+    assert mapping.kind == "layer" and mapping.layer_kind == "political"  # from "party" columns
+    dlg = MappingDialog(rows, mapping, p.name)
+    qtbot.addWidget(dlg)
+    assert not dlg.layer_row.isHidden() and dlg.layer_combo.currentData() == "political"
+    dlg.layer_combo.setCurrentIndex(dlg.layer_combo.findData("socio-economic"))
+    chosen = dlg.mapping()
+    assert chosen.layer_kind == "socio-economic"
+    assert generic.read(str(p), mapping=chosen).meta["kind"] == "socio-economic"
+    # not a layer: no layer row, no layer kind
+    dlg.kind_combo.setCurrentIndex(dlg.kind_combo.findData("traffic"))
+    assert dlg.layer_row.isHidden() and dlg.mapping().layer_kind is None

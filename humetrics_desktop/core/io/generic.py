@@ -18,14 +18,13 @@ import pandas as pd
 
 from ..progress import Progress
 from . import mapping_store
-from .mapping import Mapping, for_kind, propose
+from .mapping import Mapping, for_kind, guess_layer_kind, propose
 from .report import ImportError_, ImportReport, ImportResult
 from .tabular import TableSource, open_source
 from .validate import Validator
 
 SAMPLE_ROWS = 1000      # rows used to recognise the table and its columns
 MAX_SIDECAR_BYTES = 1024**2
-LAYER_KINDS = ("population", "socio-economic", "political", "reference-population")
 
 
 def format_name(src: TableSource) -> str:
@@ -140,28 +139,19 @@ def read(path: str, progress: Progress | None = None, mapping: Mapping | dict | 
     if report.read == 0:
         raise ImportError_(path, "has a header but no data rows")
     assert report.balanced, (report.read, report.valid, report.duplicates, report.rejected)
-    meta = _meta(path, mapping.kind)
+    meta = _meta(path, mapping)
     progress.set(1.0, f"Read {report.read} rows from {Path(path).name}")
     return ImportResult(table, report, meta=meta)
 
 
-def _meta(path: str, kind: str) -> dict[str, Any]:
+def _meta(path: str, mapping: Mapping) -> dict[str, Any]:
+    """Table metadata: its name; for layers what they hold, from the sidecar file when there is
+    one, else from the mapping (chosen in the dialog or guessed)."""
     name = Path(path).name.split(".")[0]
     side = sidecar(path)
-    if kind != "layer":
+    if mapping.kind != "layer":
         return {"name": name, **(side or {})}
     meta: dict[str, Any] = {"name": name, "source": Path(path).name, "synthetic": False,
-                            "kind": _guess_layer_kind(name)}
+                            "kind": mapping.layer_kind or guess_layer_kind(name, list(mapping.columns))}
     meta.update(side or {})
     return meta
-
-
-def _guess_layer_kind(name: str) -> str:
-    n = name.lower()
-    if "reference" in n:
-        return "reference-population"
-    if "population" in n or "census" in n:
-        return "population"
-    if any(w in n for w in ("politic", "vote", "election", "lean", "party")):
-        return "political"
-    return "socio-economic"

@@ -22,6 +22,13 @@ from ..schema import KINDS
 from .parsing import blank_mask, parse_numbers, parse_times
 
 CONFIRM_BELOW = 0.75   # a proposal less confident than this is shown to the user first
+# What a per-region layer holds (Workspace layers' meta "kind").
+LAYER_KINDS = ("population", "socio-economic", "political", "reference-population")
+_LAYER_WORDS = {
+    "reference-population": ["reference"],
+    "political": ["politic", "vote", "election", "lean", "party", "turnout", "wahl", "partei"],
+    "population": ["population", "census", "inhabitants", "einwohner", "bevoelkerung"],
+}
 MIN_COLUMN_SCORE = 0.45
 
 # ---- synonyms (normalised: lower case, ASCII, words joined by "_") --------------------------------
@@ -159,6 +166,7 @@ class Mapping:
     columns: dict[str, str | None]
     confidence: float = 1.0
     column_confidence: dict[str, float] = field(default_factory=dict)
+    layer_kind: str | None = None  # layers only: one of LAYER_KINDS (a sidecar file overrides it)
 
     @property
     def needs_confirmation(self) -> bool:
@@ -169,8 +177,11 @@ class Mapping:
         return [f for f in KINDS[self.kind]["required"] if f not in have]
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "columns": dict(self.columns), "confidence": self.confidence,
-                "column_confidence": dict(self.column_confidence)}
+        d = {"kind": self.kind, "columns": dict(self.columns), "confidence": self.confidence,
+             "column_confidence": dict(self.column_confidence)}
+        if self.layer_kind:
+            d["layer_kind"] = self.layer_kind
+        return d
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Mapping":
@@ -184,8 +195,12 @@ class Mapping:
         targets = [v for v in cols.values() if v]
         if len(targets) != len(set(targets)):
             raise ValueError("two columns are mapped to the same field")
+        layer_kind = d.get("layer_kind")
+        if layer_kind is not None and layer_kind not in LAYER_KINDS:
+            raise ValueError(f"unknown layer kind {layer_kind!r}")
         return cls(d["kind"], cols, float(d.get("confidence", 1.0)),
-                   {str(k): float(v) for k, v in d.get("column_confidence", {}).items()})
+                   {str(k): float(v) for k, v in d.get("column_confidence", {}).items()},
+                   layer_kind if d["kind"] == "layer" else None)
 
 
 # ---- headers -------------------------------------------------------------------------------------
@@ -406,6 +421,16 @@ def _profiles(frame: pd.DataFrame, decimal: str) -> dict[str, ColumnProfile]:
     return {str(c): profile_column(frame[c], decimal, _maybe_place(str(c))) for c in frame.columns}
 
 
+def guess_layer_kind(name: str, columns: list[str]) -> str:
+    """What a layer holds, from its file name first, then its column names; socio-economic
+    (incomes, indices, rates) when nothing says otherwise."""
+    for text in (normalise_header(name), " ".join(normalise_header(c) for c in columns)):
+        for kind, words in _LAYER_WORDS.items():
+            if any(w in text for w in words):
+                return kind
+    return "socio-economic"
+
+
 def propose(frame: pd.DataFrame, path: str | None = None, decimal: str = ".",
             meta: dict | None = None) -> Mapping:
     """The most likely kind and column mapping for a sample of raw rows."""
@@ -434,7 +459,12 @@ def propose(frame: pd.DataFrame, path: str | None = None, decimal: str = ".",
     confidence = min(req_scores) if req_scores else 0.0
     if margin < 1.0:
         confidence *= 0.5 + 0.5 * max(0.0, margin)
-    return Mapping(kind, columns, round(float(confidence), 3), col_conf)
+    layer_kind = None
+    if kind == "layer":
+        side = (meta or {}).get("kind")
+        layer_kind = side if side in LAYER_KINDS else \
+            guess_layer_kind(Path(path).name.split(".")[0] if path else "", list(columns))
+    return Mapping(kind, columns, round(float(confidence), 3), col_conf, layer_kind)
 
 
 def for_kind(frame: pd.DataFrame, kind: str, decimal: str = ".") -> Mapping:
@@ -444,4 +474,5 @@ def for_kind(frame: pd.DataFrame, kind: str, decimal: str = ".") -> Mapping:
     columns = {str(c): (assigned[str(c)][0] if str(c) in assigned else None) for c in frame.columns}
     req = [next((sc for f, sc in assigned.values() if f == r), 0.0) for r in KINDS[kind]["required"]]
     return Mapping(kind, columns, round(float(min(req) if req else 0.0), 3),
-                   {c: round(v[1], 3) for c, v in assigned.items()})
+                   {c: round(v[1], 3) for c, v in assigned.items()},
+                   guess_layer_kind("", list(columns)) if kind == "layer" else None)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QHeaderView, QLabel, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from ...core.io.generic import check_preview
-from ...core.io.mapping import Mapping, for_kind
+from ...core.io.mapping import LAYER_KINDS, Mapping, for_kind
 from ...core.io.report import ImportReport
 from ...core.schema import KINDS
 from ..table_model import DataFrameModel
@@ -23,6 +23,9 @@ from ..table_model import DataFrameModel
 KEEP = "(keep as extra column)"
 KIND_LABELS = {"profiles": "Users / profiles", "events": "Events", "survey": "Survey responses (NPS)",
                "reviews": "Feedback / reviews", "traffic": "Traffic", "layer": "Per-region layer"}
+LAYER_LABELS = {"population": "Population", "socio-economic": "Socio-economic indicators",
+                "political": "Political (vote shares, lean)",
+                "reference-population": "Reference population (by age, gender)"}
 EXAMPLES = 3
 
 
@@ -40,6 +43,7 @@ class MappingModel(QAbstractTableModel):
         self._kind = mapping.kind
         self._target: dict[str, str | None] = dict(mapping.columns)
         self._confidence = dict(mapping.column_confidence)
+        self.layer_kind = mapping.layer_kind
 
     # -- the mapping ---------------------------------------------------------------------------
     @property
@@ -51,6 +55,7 @@ class MappingModel(QAbstractTableModel):
         self._kind = mapping.kind
         self._target = {c: mapping.columns.get(c) for c in self._columns}
         self._confidence = dict(mapping.column_confidence)
+        self.layer_kind = mapping.layer_kind
         self.endResetModel()
         self.mapping_changed.emit()
 
@@ -72,7 +77,8 @@ class MappingModel(QAbstractTableModel):
 
     def mapping(self) -> Mapping:
         return Mapping(self._kind, dict(self._target), 1.0,
-                       {c: 1.0 for c, f in self._target.items() if f})
+                       {c: 1.0 for c, f in self._target.items() if f},
+                       self.layer_kind if self._kind == "layer" else None)
 
     # -- Qt model ------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
@@ -174,6 +180,16 @@ class MappingDialog(QDialog):
         top.addWidget(QLabel("This table holds:"))
         top.addWidget(self.kind_combo, 1)
         top.addWidget(conf)
+        # what a layer holds decides where the app uses it (maps, per-capita, political split)
+        self.layer_combo = QComboBox()
+        for lk in LAYER_KINDS:
+            self.layer_combo.addItem(LAYER_LABELS[lk], lk)
+        self.layer_combo.currentIndexChanged.connect(self._layer_kind_chosen)
+        self.layer_row = QWidget()
+        layer_lay = QHBoxLayout(self.layer_row)
+        layer_lay.setContentsMargins(0, 0, 0, 0)
+        layer_lay.addWidget(QLabel("The layer holds:"))
+        layer_lay.addWidget(self.layer_combo, 1)
 
         self.mapping_view = QTableView()
         self.mapping_view.setModel(self.model)
@@ -205,6 +221,7 @@ class MappingDialog(QDialog):
 
         lay = QVBoxLayout(self)
         lay.addLayout(top)
+        lay.addWidget(self.layer_row)
         lay.addWidget(QLabel("Columns"))
         lay.addWidget(self.mapping_view, 2)
         lay.addWidget(QLabel(f"First {min(len(preview), 50)} rows as they are in the file"))
@@ -214,6 +231,8 @@ class MappingDialog(QDialog):
         lay.addWidget(self.remember)
         lay.addWidget(self.buttons)
         self.model.mapping_changed.connect(self._check)
+        self.model.modelReset.connect(self._show_layer_kind)
+        self._show_layer_kind()
         self._check()
 
     def _open_editors(self) -> None:
@@ -224,6 +243,18 @@ class MappingDialog(QDialog):
         kind = self.kind_combo.itemData(i)
         if kind != self.model.kind:
             self.model.set_mapping(for_kind(self._preview, kind, self._decimal))
+
+    def _show_layer_kind(self) -> None:
+        is_layer = self.model.kind == "layer"
+        self.layer_row.setVisible(is_layer)
+        if is_layer:
+            if self.model.layer_kind not in LAYER_KINDS:
+                self.model.layer_kind = "socio-economic"
+            self.layer_combo.setCurrentIndex(LAYER_KINDS.index(self.model.layer_kind))
+
+    def _layer_kind_chosen(self, i: int) -> None:
+        if self.model.kind == "layer":
+            self.model.layer_kind = self.layer_combo.itemData(i)
 
     def _check(self) -> None:
         missing = self.model.missing_required()
