@@ -128,7 +128,7 @@ def people(ws: Workspace) -> pd.DataFrame:
 
 
 def period(ws: Workspace, flt: Filter | None, started: pd.Series | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """[start, end) in UTC: the filter's days, else the span of the data."""
+    """[start, end) in UTC: the filter's days, else the span of the events, responses and reviews."""
     times = []
     for kind, col in (("events", "timestamp"), ("survey", "submitted_at"), ("reviews", "created_at")):
         df = ws.table(kind)
@@ -136,7 +136,9 @@ def period(ws: Workspace, flt: Filter | None, started: pd.Series | None = None) 
             t = pd.to_datetime(df[col], utc=True, errors="coerce").dropna()
             if len(t):
                 times += [t.min(), t.max()]
-    if started is not None and started.notna().any():
+    # people who signed up before the exports begin are users at the start, not a longer period;
+    # only a workspace of profiles alone takes its span from the signups
+    if not times and started is not None and started.notna().any():
         times += [started.min(), started.max()]
     lo = min(times).normalize() if times else pd.Timestamp("1970-01-01", tz="UTC")
     hi = max(times).normalize() + pd.Timedelta(days=1) if times else lo + pd.Timedelta(days=1)

@@ -233,8 +233,10 @@ class GrowthSection(Section):
         self.unmatched = QListWidget()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._table(self.places_model), "Places")
-        self.tabs.addTab(self._stack(QLabel("Users, engagement and NPS by the country's group "
-                                            "(Natural Earth), with n and 95% intervals"),
+        income_caption = QLabel("Users, engagement, NPS and sentiment by the group of each person's "
+                                "country (Natural Earth), with n and 95% intervals")
+        income_caption.setWordWrap(True)
+        self.tabs.addTab(self._stack(income_caption,
                                      self.income_attr, self._table(self.income_model)), "Socio-economic")
         self.tabs.addTab(self._stack(self.lean_layer, self.lean_caption, self._table(self.lean_model)),
                          "Political")
@@ -458,8 +460,11 @@ class GrowthSection(Section):
         self.legend.set_colouring(c)
         d = self.result.data
         where = "World" if self.country is None else self._country_name(self.country)
-        self.title_text = f"{c.title} — {where}, {d.period[0]} to {d.period[1]}"
-        self.map_title.setText(f"<b>{c.title}</b> — {where}, {d.period[0]} to {d.period[1]}")
+        month = self.month_label.text()
+        when = (f"{d.period[0]} to {d.period[1]}" if not self.by_month.isChecked()
+                else f"in {month}" if self.measure.currentData() == "new_users" else f"at the end of {month}")
+        self.title_text = f"{c.title} — {where}, {when}"
+        self.map_title.setText(f"<b>{c.title}</b> — {where}, {when}")
         notes = list(d.notes)
         shown = table["value"].notna().sum()
         notes.append(f"{shown} of {len(table)} places with a figure; counts below {d.k} are suppressed.")
