@@ -153,3 +153,23 @@ def test_bivariate_terciles():
     b = growth.bivariate_classes(x, y)
     assert list(b.index) == list("abcde")
     assert b["x_class"].tolist() == [0, 0, 1, 1, 2] and b["y_class"].tolist() == [2, 1, 1, 0, 0]
+
+
+def test_place_filter_and_cached_sentiment_by_place(ws):
+    from humetrics_desktop.core.text.cache import text_hash
+
+    de_only = Filter(start=JAN.start, end=JAN.end, countries=("DE",))
+    assert growth.users_section(ws, de_only)["by_country"] == {"DE": 12}
+    texts = [f"review {i}" for i in range(12)]
+    ws.tables["reviews"] = pd.DataFrame({"text": texts + ["not scored yet"],
+                                         "user_id": [f"us{i}" for i in range(12)] + ["us0"],
+                                         "created_at": pd.Timestamp("2024-01-10", tz="UTC")})
+    polarity = [0.5] * 6 + [-0.5] * 3 + [0.0] * 3
+    ws.cache["sentiment"] = pd.DataFrame({"hash": [text_hash(t) for t in texts], "model": "textblob x",
+                                          "language": "en", "polarity": polarity, "subjectivity": 0.5,
+                                          "status": "scored"})
+    t, _ = growth.place_table(ws, JAN, "country", k=10)
+    assert t.loc["US", "sentiment_n"] == 12                     # the unscored text is not a zero
+    assert t.loc["US", "sentiment"] == pytest.approx(np.mean(polarity))
+    sd = np.std(polarity, ddof=1)
+    assert t.loc["US", "sentiment_high"] == pytest.approx(np.mean(polarity) + 1.959964 * sd / np.sqrt(12))
