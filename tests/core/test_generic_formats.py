@@ -396,3 +396,15 @@ def test_parquet_dictionary_date_and_decimal_types(tmp_path):
     assert res.report.kind == "profiles" and res.report.valid == 2
     assert tb["signup_at"].iloc[0] == pd.Timestamp("2024-01-02", tz="UTC") and pd.isna(tb["signup_at"].iloc[1])
     assert tb["age"].tolist() == [31, 40] and tb["country"].tolist() == ["DE", "FR"]
+
+
+def test_content_decides_the_format_not_the_name(tmp_path):
+    p = tmp_path / "really_a_csv.xlsx"
+    p.write_text("user_id,country\nu1,DE\n")
+    assert read(p).report.format == "generic-csv"
+    q = tmp_path / "parquet.csv"
+    pd.DataFrame({"user_id": ["u1"]}).to_parquet(q)
+    assert read(q).report.format == "generic-parquet"
+    j = tmp_path / "rows.txt"
+    j.write_text('{"user_id": "u1"}\n{"user_id": "u2"}\n')
+    assert read(j).report.format == "generic-jsonl"

@@ -39,8 +39,7 @@ HEAD_BYTES = 256 * 1024
 
 FORMATS = ("csv", "xlsx", "parquet", "json", "jsonl")
 _TEXT_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".tab": "csv", ".json": "json",
-                  ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx",
-                  ".parquet": "parquet", ".pq": "parquet"}
+                  ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
 @dataclass
@@ -349,8 +348,9 @@ def _guess_format(name: str, head: bytes) -> str:
         return "parquet"
     if is_zip(head):
         return "xlsx"
-    suffix = Path(name).suffix.lower()
-    return _TEXT_SUFFIXES.get(suffix, "csv")
+    # binary formats are recognised by their magic bytes only: a CSV named .xlsx is still a CSV
+    fmt = _TEXT_SUFFIXES.get(Path(name).suffix.lower(), "csv")
+    return fmt if fmt in ("json", "jsonl") else "csv"
 
 
 def _decode_head(head: bytes, encoding: str) -> str:
