@@ -55,6 +55,9 @@ def test_corrupt_containers(tmp_path):
     one_line_error(tmp_path / "p.parquet", "Parquet")
     (tmp_path / "w.xlsx").write_bytes(_zip_bytes({"[Content_Types].xml": "x", "xl/workbook.xml": "<"}))
     one_line_error(tmp_path / "w.xlsx", "Excel")
+    (tmp_path / "s.ods").write_bytes(_zip_bytes({"mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                                                 "content.xml": "<x/>"}))
+    one_line_error(tmp_path / "s.ods", "OpenDocument")
 
 
 def _zip_bytes(members: dict[str, str]) -> bytes:

@@ -303,6 +303,8 @@ def open_source(path: str | Path) -> TableSource:
             if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
                 src.format = "xlsx"
                 return _finish_xlsx(src)
+            if "mimetype" in names and zf.read("mimetype")[:60].startswith(b"application/vnd.oasis"):
+                raise ImportError_(path, "an OpenDocument file; save it as .xlsx or .csv to import it")
             data = [n for n in names if not n.startswith("__MACOSX/") and not n.endswith(".meta.json")]
             if len(data) != 1:
                 raise ImportError_(path, f"zip holds {len(data)} data files; unpack it and open one")
