@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 
 from .settings import Settings, home
@@ -35,15 +33,12 @@ def run_app(argv: list[str]) -> int:
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)  # smoke tests
     args = parser.parse_args(argv)
 
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from .ui.main_window import MainWindow
+    from .ui.qt_app import ensure_app
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("HuMetrics Desktop")
+    app = ensure_app()
     window = MainWindow(Settings())
     window.show()
     if args.paths:

@@ -6,7 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 
-want_pkgs=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core)
+# fonts-droid-fallback: CJK comments (Japanese, Chinese, Korean) instead of empty boxes
+want_pkgs=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core fonts-droid-fallback)
 if [ "${1:-}" = "--gui" ]; then
   want_pkgs+=(xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 libxcb-randr0
               libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0)

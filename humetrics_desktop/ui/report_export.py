@@ -3,7 +3,6 @@ behind each finding, drawn offscreen) and, for PDF, lays the HTML out with Qt.""
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -12,20 +11,16 @@ from ..core.progress import Progress
 from ..core.report.content import ReportContent, build_report
 from ..core.report.html_writer import chart_name, render_html
 from ..core.workspace import Workspace
+from .qt_app import ensure_app
 
 CHART_SIZE = (1200, 720)
 
 
-def _app():
-    if not os.environ.get("DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-    return QApplication.instance() or QApplication(sys.argv[:1])
 
 
 def render_charts(ws: Workspace, content: ReportContent, flt: Filter, settings: dict) -> dict[str, bytes]:
     """PNG of the view behind each finding, focused on it where the view supports that."""
-    app = _app()
+    app = ensure_app()
     from PySide6.QtCore import QBuffer, QIODevice
     from .sections import section_classes
     classes = {cls.name: cls for cls in section_classes()}

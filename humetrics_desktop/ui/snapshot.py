@@ -1,28 +1,20 @@
 """Render every section offscreen to PNG: for reviews, documentation and `humetrics snapshot`."""
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 from ..core.filters import Filter, filter_options
 from ..core.progress import Progress
 from ..core.workspace import Workspace
 from ..settings import Settings
+from .qt_app import ensure_app
 
 SIZE = (1500, 950)
 
 
-def _app():
-    if not os.environ.get("DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-    return QApplication.instance() or QApplication(sys.argv[:1])
-
-
 def snapshot(ws: Workspace, out: Path, flt: Filter | None = None, settings: Settings | None = None) -> list[Path]:
     """Computes each section synchronously (the same jobs the window runs) and saves DIR/<name>.png."""
-    app = _app()
+    app = ensure_app()
     from .main_window import MainWindow
     out.mkdir(parents=True, exist_ok=True)
     window = MainWindow(settings or Settings(out / ".snapshot-settings.json"))

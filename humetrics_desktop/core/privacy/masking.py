@@ -1,7 +1,6 @@
 """Masking and stable pseudonyms for personal fields."""
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 
@@ -55,7 +54,7 @@ def pseudonymise(values: pd.Series, secret: bytes, prefix: str = "p_") -> pd.Ser
     def one(v: object) -> str:
         if v is None or (isinstance(v, float) and pd.isna(v)):
             return ""
-        return prefix + hmac.new(secret, str(v).encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+        return prefix + hmac.digest(secret, str(v).encode("utf-8"), "sha256").hex()[:12]
     uniques = pd.unique(values)
     lookup = {u: one(u) for u in uniques}
     return values.map(lookup)
