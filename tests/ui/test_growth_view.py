@@ -166,3 +166,14 @@ def test_own_boundary_file_keyed_by_a_chosen_column(section, qtbot, tmp_path):
     with qtbot.waitSignal(section.filter_requested) as sig:
         section.map.clicked.emit(0)
     assert sig.args == [{"regions": ["DE-BY"]}]
+
+
+def test_real_mouse_click_on_a_country_drills_down(section, qtbot):
+    from PySide6.QtCore import Qt
+    vb = section.map.getViewBox()
+    view_pt = inside("DE", projection.world())
+    pixel = section.map.mapFromScene(vb.mapViewToScene(view_pt))
+    qtbot.mouseMove(section.map.viewport(), pixel)
+    assert section.map.item.highlight == section.shapes.keys.index("DE")
+    qtbot.mouseClick(section.map.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
+    qtbot.waitUntil(lambda: section.country == "DE", timeout=3000)
