@@ -5,6 +5,7 @@ Starting a job under a key that is still running cancels the older one: its resu
 """
 from __future__ import annotations
 
+import gc
 import traceback
 from typing import Any, Callable
 
@@ -64,6 +65,15 @@ class Job(QRunnable):
         self.progress.cancel()
 
 
+def _freeze_survivors() -> None:
+    """Exempt everything alive now (modules, lazily built look-up tables, the workspace) from the
+    cyclic garbage collector. A full collection cannot be interrupted and holds the GIL: in a worker
+    it froze the window for 0.3-1 s at a time, scanning hundreds of thousands of such long-lived
+    objects (country-name indexes, language profiles, imported modules). Frozen objects are still
+    freed by reference counting; only a reference cycle alive at this moment is kept for good."""
+    gc.freeze()
+
+
 class JobRunner(QObject):
     """Runs jobs on a thread pool; emits busy_changed so the window can show a progress bar."""
 
@@ -79,6 +89,7 @@ class JobRunner(QObject):
 
     def start(self, key: str, fn: Callable[[Progress], Any], on_done: Callable[[Any], None],
               label: str = "") -> Job:
+        _freeze_survivors()
         old = self.jobs.get(key)
         if old is not None and not old.done:
             old.cancel()

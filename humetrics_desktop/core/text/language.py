@@ -11,6 +11,7 @@ is the last resort. Cheaper evidence comes first, on a bounded prefix of the tex
 """
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import re
@@ -87,9 +88,17 @@ def _langdetect(prefix: str) -> str:
 
     with _LANGDETECT_LOCK:
         if _factory is None:
-            factory = DetectorFactory()
-            factory.load_profile(PROFILES_DIRECTORY)
-            factory.set_seed(0)
+            # the profiles are ~80k lists of probabilities kept for the whole process: loaded with
+            # the cyclic collector paused, then exempted from it, since every full collection
+            # would rescan them holding the GIL (0.3 s pauses of the window at each one)
+            gc.disable()
+            try:
+                factory = DetectorFactory()
+                factory.load_profile(PROFILES_DIRECTORY)
+                factory.set_seed(0)
+            finally:
+                gc.enable()
+            gc.freeze()
             _factory = factory
     detector = _factory.create()
     detector.append(prefix)
