@@ -137,6 +137,7 @@ def test_bivariate_month_and_tables(section):
     assert income.loc[income["group"] == "1. High income: OECD", "users"].iloc[0] == 100
     lean = section.lean_model.frame().set_index("group")
     assert lean.loc["leans first side", "users"] == 30 and lean.loc["leans second side", "users"] == 12
+    assert "Synthetic data" in section.lean_caption.text()
     assert section.unmatched.count() >= 1
 
 

@@ -537,6 +537,7 @@ class GrowthData:
     income: pd.DataFrame
     economy: pd.DataFrame
     lean: dict[str, pd.DataFrame]
+    lean_sources: dict[str, str]     # layer -> where its figures come from ("synthetic" said first)
     country_indicators: dict[str, pd.Series]
     region_indicators: dict[str, pd.Series]
     notes: list[str]
@@ -557,11 +558,16 @@ def growth_data(ws: Workspace, flt: Filter | None = None, k: int = DEFAULT_K,
     income = income_group_table(ws, flt, "income_grp", k)
     economy = income_group_table(ws, flt, "economy", k)
     lean: dict[str, pd.DataFrame] = {}
+    lean_sources: dict[str, str] = {}
     for name, layer in ws.layers_of_kind("political").items():
         try:
             lean[name] = lean_table(ws, flt, lean_labels(layer), k)
         except ValueError as e:
             notes.append(f"political layer {name}: {e}")
+            continue
+        meta = layer.meta or {}
+        source = str(meta.get("source") or "source not given")
+        lean_sources[name] = f"Synthetic data ({source})" if meta.get("synthetic") else source
     if region_population(ws) is None:
         notes.append("No population layer per region: region maps show users, not users per 100k.")
     attrs = boundaries.country_attributes()
@@ -573,7 +579,7 @@ def growth_data(ws: Workspace, flt: Filter | None = None, k: int = DEFAULT_K,
     progress.set(1.0, "Growth ready")
     return GrowthData((lo.date().isoformat(), (hi - pd.Timedelta(days=1)).date().isoformat()), k,
                       countries, regions, miss_c, miss_r, monthly_c, monthly_r, income, economy, lean,
-                      country_ind, region_ind, notes)
+                      lean_sources, country_ind, region_ind, notes)
 
 
 def month_view(monthly: pd.DataFrame, month: str, population: pd.Series) -> pd.DataFrame:

@@ -573,7 +573,8 @@ class GrowthSection(Section):
                                       "to split users, engagement, NPS and sentiment by the lean of their locale.")
             return
         name = self.lean_layer.currentText()
-        self.lean_caption.setText(f"By the lean of each person's region in layer “{name}”. "
+        source = self.result.data.lean_sources.get(name, "")
+        self.lean_caption.setText(f"By the lean of each person's region in layer “{name}” ({source}). "
                                   "Groups of places, not of people: a person's own views are unknown.")
         self.lean_model.set_frame(_split_columns(self.result.data.lean[name]))
 
