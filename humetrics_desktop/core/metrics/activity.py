@@ -269,12 +269,15 @@ def _sessions(uid: np.ndarray, sec: np.ndarray, day: np.ndarray,
     runs = pl.DataFrame({"uid": uid[first], "day": day[first], "t0": sec[first], "t1": sec[last],
                          "n": (last - first + 1).astype(np.int32)})
     if sid is not None:
-        # a user's id may recur after another one (two devices): merge the runs of each (user, id);
-        # runs without an id keep their own number
-        runs = (runs.with_columns(h=pl.Series(h[first]), g=pl.Series(np.where(has[first], 0, np.arange(len(first)))))
-                .group_by("uid", "h", "g")
-                .agg(day=pl.col("day").min(), t0=pl.col("t0").min(), t1=pl.col("t1").max(), n=pl.col("n").sum())
-                .sort("uid", "t0"))
+        # a user's id may recur after another one (two devices): merge the runs of each such
+        # (user, id); they are rare, so only they are grouped
+        ids = pl.DataFrame({"uid": uid[first], "h": h[first]})
+        recurs = ids.is_duplicated().to_numpy() & has[first]
+        if recurs.any():
+            merged = (runs.filter(recurs).with_columns(h=ids["h"].filter(recurs)).group_by("uid", "h")
+                      .agg(day=pl.col("day").min(), t0=pl.col("t0").min(), t1=pl.col("t1").max(), n=pl.col("n").sum())
+                      .select(runs.columns))
+            runs = pl.concat([runs.filter(~recurs), merged]).sort("uid", "t0")
     return runs.select("uid", "day", length_s=pl.col("t1") - pl.col("t0"), n="n")
 
 
