@@ -179,3 +179,10 @@ def test_blank_lines_in_a_one_column_file_are_not_rows(tmp_path):
     r = res.report
     assert (r.read, r.valid, r.rejected) == (2, 2, 0)
     assert res.table["user_id"].tolist() == ["u1", "u2"]
+
+
+def test_invalid_utf8_behind_a_bom_and_a_preamble(tmp_path):
+    # found by the fuzzer: the lines skipped before the header were decoded outside the guard
+    p = tmp_path / "users.csv"
+    p.write_bytes(b"\xef\xbb\xbfsep=;\nuser_id;country\nu1;\x97DE\n")
+    one_line_error(p, "not valid utf-8-sig")

@@ -125,15 +125,16 @@ class TableSource:
     def _csv_chunks(self, progress: Progress, report: ImportReport, rows: int) -> Iterator[RawChunk]:
         text, counter = self._text_stream()
         with text:
-            for _ in range(self.preamble):  # "sep=;" or "# comment" lines before the header
-                text.readline()
             # the csv module iterates the stream in C; its field size limit stops runaway lines
             # and unclosed quotes with an error rather than a hang
             reader = csv.reader(text, delimiter=self.delimiter or ",")
-            header, last = None, self.preamble
+            header, last = None, 0
             reader_base = self.preamble  # reader.line_num counts from after the preamble
             ncols = len(self.columns)
             try:
+                for _ in range(self.preamble):  # "sep=;", "# ..." or title lines before the header
+                    text.readline()
+                last = self.preamble
                 while True:
                     with _gc_paused():
                         batch = list(islice(reader, rows))
