@@ -162,3 +162,11 @@ def test_singletons_survive_many_redraws(section):
     for _ in range(20):
         section._redraw()
     assert min(sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)) > 1_000_000
+
+
+def test_damaged_saved_options_fall_back_to_defaults(section):
+    ws = workspace()
+    ws.view_state["usage"] = {"period": "fortnight", "retention_mode": "n", "split_by": 3, "unknown": 1}
+    show(section, ws)
+    st = section.view.result.settings
+    assert (st.period, st.retention_mode, st.split_by) == ("week", "n", None)

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
 from ...core.filters import Filter
 from ...core.io.report import ImportError_
 from ...core.metrics.markers import KINDS, add_markers, make_marker, markers, read_markers
-from ...core.metrics.periods import ALL
+from ...core.metrics.periods import ALL, PERIODS
+from ...core.metrics.retention import MODES
 from ...core.metrics.usage import UsageResult, UsageSettings, usage_for_workspace
 from ...core.metrics.usage_segments import segment_options
 from ...core.privacy import DEFAULT_K
@@ -50,9 +51,18 @@ class UsageView:
 
 
 def saved_settings(ws: Workspace) -> UsageSettings:
+    """The section's options kept in the workspace; values a newer or damaged file holds that this
+    version does not know fall back to the defaults."""
     saved = ws.view_state.get(STATE_KEY, {})
-    names = {f.name for f in dataclasses.fields(UsageSettings)}
-    return UsageSettings(**{k: v for k, v in saved.items() if k in names})
+    default = UsageSettings()
+    allowed = {"period": PERIODS, "retention_period": PERIODS, "retention_mode": MODES}
+    values = {}
+    for f in dataclasses.fields(UsageSettings):
+        v = saved.get(f.name, getattr(default, f.name))
+        if f.name in allowed and v not in allowed[f.name]:
+            v = getattr(default, f.name)
+        values[f.name] = v if f.name != "split_by" or v is None or isinstance(v, str) else None
+    return UsageSettings(**values)
 
 
 def compute(ws: Workspace, flt: Filter, progress: Progress, k: int = DEFAULT_K) -> UsageView:
@@ -240,10 +250,11 @@ class UsageSection(Section):
         for combo, value in ((self.period, st.period), (self.ret_period, st.retention_period),
                              (self.ret_mode, st.retention_mode)):
             combo.setCurrentIndex(max(0, combo.findData(value)))
+        previous = self.segment.currentData()
         self.segment.clear()
-        segments = self._segments_by_size()
-        for s in segments:
+        for s in self._segments_by_size():
             self.segment.addItem(s, s)
+        self.segment.setCurrentIndex(max(0, self.segment.findData(previous)))
         split_on = bool(view and view.result and view.result.settings.split_by)
         for w in (self.segment, self.metric_box, self.filter_button):
             w.setEnabled(split_on)
