@@ -205,6 +205,16 @@ def test_engagement_section_matches_cli_contract():
     assert sec["feature_adoption"] == {"open": 1.0, "search": 0.5, "share": 0.25}
 
 
+def test_engagement_section_suppressed():
+    sec = engagement_section(events(), suppress_k=3)
+    # DAU 2 on Jan 1 is hidden, MAU 4 on Jan 15 is not; its stickiness (DAU 1) is hidden too
+    assert sec["dau"]["2024-01-01"] is None and sec["dau"]["2024-01-04"] == 0 and sec["mau"]["2024-01-15"] == 4
+    assert sec["stickiness"]["2024-01-15"] is None
+    # the W2 cohort (1 user) is left out; W1 (3 users) keeps r0 (3 of 3) and hides r1 (1 of 3)
+    assert sec["retention_weekly"] == {"2024-01-01": {"size": 3, "rates": [1.0, None]}}
+    assert sec["feature_adoption"] == {"open": 1.0, "search": None, "share": None}
+
+
 def test_rows_without_user_or_time_are_counted_not_used():
     ev = events()
     ev.loc[0, "user_id"] = None

@@ -91,22 +91,37 @@ def power_curve(act: Activity, window: int = 30, split: Split | None = None) -> 
                          "share_at_least": np.where(total > 0, at_least / np.maximum(total, 1), np.nan).ravel()})
 
 
-def engagement_section(events: pd.DataFrame, profiles: pd.DataFrame | None = None) -> dict:
-    """The `engagement` section of `humetrics metrics --json` (docs/cli.md)."""
+def _json_number(v: float, as_int: bool = False) -> float | int | None:
+    return None if pd.isna(v) else (int(v) if as_int else float(v))
+
+
+def engagement_section(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
+                       suppress_k: int | None = None) -> dict:
+    """The `engagement` section of `humetrics metrics --json` (docs/cli.md). With `suppress_k`, counts
+    below k (and rates computed from them) are null and cohorts smaller than k are left out."""
     from .depth import feature_adoption_at_end
     from .retention import retention
 
+    k = suppress_k or 1
     act = build_activity(events, profiles)
     if act.user_day.height == 0:
         return {"dau": {}, "wau": {}, "mau": {}, "stickiness": {}, "retention_weekly": {}, "feature_adoption": {}}
+
+    def hidden(n: pd.Series) -> pd.Series:
+        return (n > 0) & (n < k)
+
     au = active_users(act)
     keys = au["date"].dt.strftime("%Y-%m-%d")
-    out: dict = {m: dict(zip(keys, au[m].astype(int).tolist())) for m in ("dau", "wau", "mau")}
-    out["stickiness"] = {k: (None if pd.isna(v) else float(v)) for k, v in zip(keys, au["stickiness"])}
+    out: dict = {m: dict(zip(keys, (_json_number(v, True) for v in au[m].where(~hidden(au[m])))))
+                 for m in ("dau", "wau", "mau")}
+    sticky = au["stickiness"].where(~hidden(au["dau"]) & ~hidden(au["mau"]))
+    out["stickiness"] = dict(zip(keys, (_json_number(v) for v in sticky)))
     grid = retention(act, "week")
-    rates = {c: g.sort_values("k")["rate"].astype(float).tolist() for c, g in grid.cells.groupby("cohort")}
+    cells = grid.cells.assign(rate=grid.cells["rate"].where(~hidden(grid.cells["users"])))
+    rates = {c: [_json_number(r) for r in g.sort_values("k")["rate"]] for c, g in cells.groupby("cohort")}
     out["retention_weekly"] = {c.strftime("%Y-%m-%d"): {"size": int(n), "rates": rates.get(c, [])}
-                               for c, n in zip(grid.sizes["cohort"], grid.sizes["size"])}
+                               for c, n in zip(grid.sizes["cohort"], grid.sizes["size"]) if n >= k}
     adopt = feature_adoption_at_end(act)
-    out["feature_adoption"] = {str(e): float(s) for e, s in zip(adopt["event"], adopt["share"])}
+    share = adopt["share"].where(~hidden(adopt["adopters"]))
+    out["feature_adoption"] = {str(e): _json_number(v) for e, v in zip(adopt["event"], share)}
     return out
