@@ -178,3 +178,14 @@ def test_real_mouse_click_on_a_country_drills_down(section, qtbot):
     assert section.map.item.highlight == section.shapes.keys.index("DE")
     qtbot.mouseClick(section.map.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
     qtbot.waitUntil(lambda: section.country == "DE", timeout=3000)
+
+
+def test_every_first_level_region_of_the_world(section, qtbot):
+    section.all_regions.click()
+    assert len(section.shapes) > 3000 and "first-level regions" in section.crumb.text()
+    table = section.colouring.table
+    assert table.loc["DE-BY", "value"] == pytest.approx(30 / 13e6 * 1e5)
+    assert table["value"].notna().sum() == 1   # Bavaria: Bremen and Berlin hidden, California lacks a population
+    with qtbot.waitSignal(section.filter_requested) as sig:
+        section.map.clicked.emit(section.shapes.keys.index("US-CA"))
+    assert sig.args == [{"regions": ["US-CA"]}]

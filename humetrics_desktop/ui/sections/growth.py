@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGridLayout, Q
                                QTableView, QTabWidget, QToolTip, QVBoxLayout, QWidget)
 
 from ...core.filters import Filter
-from ...core.geo.choropleth import (Colouring, Shapes, colour_bivariate, colour_measure, region_shapes,
-                                    user_shapes, world_shapes)
+from ...core.geo.choropleth import (Colouring, Shapes, all_region_shapes, colour_bivariate, colour_measure,
+                                    region_shapes, user_shapes, world_shapes)
 from ...core.geo.userfile import boundary_columns
 from ...core.geo.classify import SCHEMES
 from ...core.geo.palettes import DIVERGING, SEQUENTIAL
@@ -35,6 +35,7 @@ from .base import Section
 
 BIVARIATE = "bivariate"
 OWN = "(own boundaries)"   # the drill-down "country" while a user's boundary file is shown
+ALL_REGIONS = "(all regions)"  # ... and while every first-level region of the world is shown
 
 
 DEFAULT_CHOICE = {"measure": "users_per_100k", "scheme": "quantiles", "k": 5, "palette": "blues"}
@@ -189,6 +190,9 @@ class GrowthSection(Section):
         self.crumb = QLabel("<b>World</b>")
         self.back = QPushButton("◀ World")
         self.back.clicked.connect(self.show_world)
+        self.all_regions = QPushButton("All regions")
+        self.all_regions.setToolTip("Every first-level region of the world")
+        self.all_regions.clicked.connect(self.show_all_regions)
         self.filter_country = QPushButton("Filter all views to this country")
         self.filter_country.clicked.connect(self._filter_to_country)
         self.measure = _combo([(k, m.label) for k, m in MEASURES.items()] +
@@ -242,12 +246,16 @@ class GrowthSection(Section):
                          "Political")
         self.tabs.addTab(self.unmatched, "Unmatched")
 
+        where_row = QHBoxLayout()
+        for w in (self.back, self.crumb, self.all_regions):
+            where_row.addWidget(w)
+        where_row.addStretch(1)
+        where_row.addWidget(self.filter_country)
         controls = QHBoxLayout()
-        for w in (self.back, self.crumb, QLabel("Measure"), self.measure, self.indicator,
-                  QLabel("Classes"), self.scheme, self.classes, self.breaks, QLabel("Palette"), self.palette):
+        for w in (QLabel("Measure"), self.measure, self.indicator, QLabel("Classes"), self.scheme,
+                  self.classes, self.breaks, QLabel("Palette"), self.palette):
             controls.addWidget(w)
         controls.addStretch(1)
-        controls.addWidget(self.filter_country)
         time_row = QHBoxLayout()
         for w in (self.by_month, self.month, self.month_label, self.own_button, self.png_button, self.pdf_button):
             time_row.addWidget(w)
@@ -257,7 +265,9 @@ class GrowthSection(Section):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         self.tabs.setMaximumWidth(440)
+        self.tabs.setMinimumWidth(320)
         lay = QVBoxLayout(self)
+        lay.addLayout(where_row)
         lay.addLayout(controls)
         lay.addWidget(split, 1)
         lay.addLayout(time_row)
@@ -347,6 +357,11 @@ class GrowthSection(Section):
         if self.result is not None:
             self._show_shapes(self.result.world, None)
 
+    def show_all_regions(self) -> None:
+        """Every first-level region of the world in Equal Earth (projected once, in core)."""
+        self._run("drill", lambda progress: all_region_shapes(),
+                  lambda shapes: self._show_shapes(shapes, ALL_REGIONS))
+
     def drill(self, country: str) -> None:
         """Show one country's first-level regions in its own projection (computed in core)."""
         self._run("drill", lambda progress: region_shapes(country),
@@ -360,6 +375,8 @@ class GrowthSection(Section):
         self.map.show_shapes(shapes)
         self.crumb.setText("<b>World</b>" if country is None else
                            f"World › <b>{self._country_name(country)}</b>")
+        if country == ALL_REGIONS:
+            self.crumb.setText("World › <b>first-level regions</b>")
         if country == OWN:
             r = self.own_report
             self.crumb.setText(f"World › <b>{Path(r['path']).name}</b> ({r['valid']} of {r['read']} areas; "
@@ -392,6 +409,8 @@ class GrowthSection(Section):
         self._run("own", lambda progress: user_shapes(path, key_column), shown)
 
     def _country_name(self, key: str) -> str:
+        if key == ALL_REGIONS:
+            return "World, first-level regions"
         ws = self.result.world if self.result else None
         if ws is not None and key in ws.keys:
             return ws.names[ws.keys.index(key)]
@@ -516,7 +535,7 @@ class GrowthSection(Section):
             self.filter_requested.emit({"regions": [key]})
 
     def _filter_to_country(self) -> None:
-        if self.country not in (None, OWN):
+        if self.country not in (None, OWN, ALL_REGIONS):
             self.filter_requested.emit({"countries": [self.country]})
 
     # ---- controls ---------------------------------------------------------------------------------
@@ -544,7 +563,8 @@ class GrowthSection(Section):
         self.breaks.setVisible(self.scheme.currentData() == "user_defined" and not bivariate)
         self.indicator.setVisible(bivariate)
         self.back.setVisible(self.country is not None)
-        self.filter_country.setVisible(self.country not in (None, OWN))
+        self.filter_country.setVisible(self.country not in (None, OWN, ALL_REGIONS))
+        self.all_regions.setVisible(self.country is None)
         if self.result is not None:
             d = self.result.data
             names = sorted(d.country_indicators if self.country is None else d.region_indicators)
