@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pyproj
 import pytest
-import shapely
 
 from humetrics_desktop.core.geo import boundaries, projection
 

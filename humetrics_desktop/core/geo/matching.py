@@ -5,8 +5,6 @@ import pandas as pd
 
 from .names import normalize_country_series, normalize_region_series
 
-UNKNOWN = "??"
-
 
 def match_countries(values: pd.Series, known: set[str] | None = None) -> pd.Series:
     """ISO alpha-2 per value (names in any language, alpha-2/3 codes), None where unmatched or
