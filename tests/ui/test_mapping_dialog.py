@@ -65,6 +65,7 @@ def test_changing_kind_reproposes_columns(dialog, qtbot):
         dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("profiles"))
     m = dialog.model
     assert m.kind == "profiles" and m.target("user_id") == "user_id" and m.target("score") is None
+    assert dialog.confidence_label.text() == "your choice; columns proposed for it"
     assert m.target("country") == "country"
     combo = dialog.mapping_view.indexWidget(m.index(0, 2))
     assert "signup_at" in [combo.itemText(i) for i in range(combo.count())]

@@ -174,8 +174,7 @@ class MappingDialog(QDialog):
             self.kind_combo.addItem(KIND_LABELS.get(kind, kind), kind)
         self.kind_combo.setCurrentIndex(list(KINDS).index(mapping.kind))
         self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
-        conf = QLabel(f"recognised with confidence {mapping.confidence:.0%}")
-        conf.setObjectName("confidence")
+        self.confidence_label = conf = QLabel(f"recognised with confidence {mapping.confidence:.0%}")
         top = QHBoxLayout()
         top.addWidget(QLabel("This table holds:"))
         top.addWidget(self.kind_combo, 1)
@@ -243,6 +242,7 @@ class MappingDialog(QDialog):
         kind = self.kind_combo.itemData(i)
         if kind != self.model.kind:
             self.model.set_mapping(for_kind(self._preview, kind, self._decimal))
+            self.confidence_label.setText("your choice; columns proposed for it")
 
     def _show_layer_kind(self) -> None:
         is_layer = self.model.kind == "layer"
