@@ -51,14 +51,14 @@ def run_app(events: pd.DataFrame, users: pd.DataFrame) -> dict:
     build_s = time.perf_counter() - t0
     res = usage_for_workspace(ws, Filter())
     seconds = time.perf_counter() - t0
-    # filter changes as the window makes them: map clicks on countries and a region. The first use of
-    # a profile column builds its per-user codes; a filter seen before comes from the kept results.
+    # filter changes as the window makes them: map clicks on countries and a region (the per-user
+    # country and region codes were made with the first result); a filter seen before is kept.
     countries = users["country"].value_counts().index
     region = users.loc[users["country"] == countries[0], "region"].value_counts().index[0]
     filters = {}
-    for name, flt in ((f"country {countries[1]} (first place filter)", Filter(countries=(countries[1],))),
+    for name, flt in ((f"country {countries[1]}", Filter(countries=(countries[1],))),
                       (f"country {countries[0]}", Filter(countries=(countries[0],))),
-                      (f"region {region} (first region filter)", Filter(regions=(region,))),
+                      (f"region {region}", Filter(regions=(region,))),
                       (f"country {countries[2]}", Filter(countries=(countries[2],))),
                       ("back to no filter (kept result)", Filter())):
         f0, c0 = time.perf_counter(), time.process_time()

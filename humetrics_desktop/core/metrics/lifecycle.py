@@ -28,7 +28,6 @@ def lifecycle(act: Activity, period: str = "week", split: Split | None = None) -
     prev_p[1:] = p[:-1]
     new = p == first_p
     returning = ~new & same_user_before & (prev_p == p - 1)
-    resurrecting = ~new & ~returning
     # a run whose user is not active in the next period makes that next period's dormant user
     same_user_after = np.zeros(len(uid), dtype=bool)
     same_user_after[:-1] = same_user_before[1:]
@@ -40,18 +39,21 @@ def lifecycle(act: Activity, period: str = "week", split: Split | None = None) -
     n_p = max(p_hi - p_lo + 1, 0)
     group, names = split_rows(split, uid)
 
-    def count(mask: np.ndarray, shift: int = 0) -> np.ndarray:
-        q = p[mask] + shift
-        inside = (q >= p_lo) & (q <= p_hi)
-        return np.bincount(group[mask][inside] * n_p + (q[inside] - p_lo),
-                           minlength=len(names) * n_p)
+    # one count over (status, segment, period): 0 new, 1 returning, 2 resurrecting, 3 dormant (a
+    # dormant user counts in the period after their last active one)
+    status = np.where(new, 0, np.where(returning, 1, 2))
+    q = np.concatenate([p, p[dormant_next] + 1])
+    status = np.concatenate([status, np.full(int(dormant_next.sum()), 3)])
+    g = np.concatenate([group, group[dormant_next]])
+    inside = (q >= p_lo) & (q <= p_hi)
+    counts = np.bincount((status[inside] * len(names) + g[inside]) * n_p + (q[inside] - p_lo),
+                         minlength=4 * len(names) * n_p).reshape(4, -1)
 
     periods = np.arange(p_lo, p_hi + 1)
     out = pd.DataFrame({
         "segment": labels(np.repeat(np.arange(len(names)), n_p), names),
         "period_start": day_to_date(np.tile(period_start(periods, period), len(names))),
-        "new": count(new), "returning": count(returning), "resurrecting": count(resurrecting),
-        "dormant": count(dormant_next, 1),
+        "new": counts[0], "returning": counts[1], "resurrecting": counts[2], "dormant": counts[3],
         "complete": np.tile((period_end(periods, period) <= act.end_day)
                             & (period_start(periods, period) >= act.start_day), len(names)),
     })

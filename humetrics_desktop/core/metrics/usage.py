@@ -213,6 +213,10 @@ def usage_for_workspace(ws: Workspace, flt: Filter, settings: UsageSettings = Us
         return None
     profiles = ws.table("profiles")
     act = cached_activity(events, profiles, progress.sub(0.0, 0.6))
+    if profiles is not None and "user_id" in profiles.columns:
+        for col in ("country", "region"):  # ready for the first map click (made once, in the background)
+            if col in profiles.columns:
+                profile_codes(act, profiles, col)
     results = _memo(act, ("results",), (profiles, ws.table("survey"), *ws.layers.values()), dict)
     key = (json.dumps(flt.to_json(), sort_keys=True), dataclasses.astuple(settings), suppression_k)
     if key in results:
