@@ -154,7 +154,7 @@ def test_sessions_by_gap_and_by_export_id():
     assert st.loc["01-01", ["sessions", "users"]].tolist() == [3, 2]
     assert st.loc["01-01", "mean_length_s"] == pytest.approx(200.0)
     lengths = session_lengths(act).set_index("length")["sessions"]
-    assert lengths["0 s"] == 9 and lengths["5-15 min"] == 1 and lengths.sum() == 10
+    assert lengths["< 1 s"] == 9 and lengths["5-15 min"] == 1 and lengths.sum() == 10
     ev = events()
     ev["session_id"] = np.where((ev["user_id"] == "a") & (ev["timestamp"] < pd.Timestamp("2024-01-02", tz="UTC")),
                                 "s1", None)

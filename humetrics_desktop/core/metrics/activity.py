@@ -128,16 +128,19 @@ def day_to_date(days: np.ndarray | int) -> pd.DatetimeIndex:
     return pd.to_datetime(np.asarray(days, dtype=np.int64), unit="D", utc=True)
 
 
-def _seconds(ts: pd.Series) -> np.ndarray:
-    """UTC epoch seconds of a datetime column (naive values are taken as UTC); NaT -> int64 min."""
+def _seconds(ts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """UTC epoch seconds of a datetime column (naive values are taken as UTC; NaT -> int64 min) and
+    the fraction of a second each time carries beyond them (float, in [0, 1))."""
     if not pd.api.types.is_datetime64_any_dtype(ts):
         ts = pd.to_datetime(ts, utc=True, errors="coerce")
     arr = ts.array
     raw = np.asarray(arr.asi8)
     nat = raw == np.iinfo(np.int64).min
-    sec = raw // _UNIT_PER_S[arr.unit]
+    per_s = _UNIT_PER_S[arr.unit]
+    sec = raw // per_s
+    frac = (raw - sec * per_s) / per_s if per_s > 1 else np.zeros(len(raw))
     sec[nat] = np.iinfo(np.int64).min
-    return sec
+    return sec, frac
 
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, pa.Array]:
@@ -160,12 +163,12 @@ def build_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
         if col not in events.columns:
             raise ValueError(f"events table: missing column {col!r}")
     progress.set(0.0, "Coding users and events")
-    sec = _seconds(events["timestamp"])
+    sec, frac = _seconds(events["timestamp"])
     ok = (sec != np.iinfo(np.int64).min) & events["user_id"].notna().to_numpy() \
         & events["event"].notna().to_numpy()
     rejected = int((~ok).sum())
     ev_df = events if ok.all() else events.loc[ok]
-    sec = sec[ok]
+    sec, frac = sec[ok], frac[ok]
     uid, user_ids = _codes(ev_df["user_id"])
     progress.set(0.25)
     ev, event_names = _codes(ev_df["event"])
@@ -208,8 +211,9 @@ def build_activity(events: pd.DataFrame, profiles: pd.DataFrame | None = None,
         ids = pl.from_arrow(pa.array(ev_df["session_id"].astype("string")
                                      if ev_df["session_id"].dtype == object else ev_df["session_id"]))
         sid = (ids.hash().to_numpy()[order], ids.is_not_null().to_numpy()[order])
-    del order
-    sessions = _sessions(uid, sec, day, sid)
+    # sessions measure time to the fraction of a second the export gives
+    sessions = _sessions(uid, sec + frac[order], day, sid)
+    del frac, order
 
     # user_day is sorted by (uid, day): a user's first row holds the first day
     first = np.full(len(user_ids), np.iinfo(np.int32).max, dtype=np.int32)
@@ -285,7 +289,7 @@ def _cohort_days(first: np.ndarray, user_ids: pa.Array, profiles: pd.DataFrame |
     if profiles is None or "signup_at" not in profiles.columns or "user_id" not in profiles.columns:
         return first
     p = profiles[["user_id", "signup_at"]].dropna()
-    sec = _seconds(p["signup_at"])
+    sec = _seconds(p["signup_at"])[0]
     good = sec != np.iinfo(np.int64).min
     p_ids, sec = p["user_id"].astype(str).to_numpy()[good], sec[good]
     pos = pc.index_in(user_ids, value_set=pa.array(p_ids, type=pa.string())).to_numpy(zero_copy_only=False)

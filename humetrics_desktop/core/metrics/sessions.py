@@ -11,7 +11,7 @@ from .periods import Split, labels, split_rows
 
 # session length classes, seconds: [edge_i, edge_i+1)
 LENGTH_EDGES = (0, 1, 60, 300, 900, 1800, 3600, 4 * 3600)
-LENGTH_LABELS = ("0 s", "< 1 min", "1-5 min", "5-15 min", "15-30 min", "30-60 min", "1-4 h", ">= 4 h")
+LENGTH_LABELS = ("< 1 s", "1 s - 1 min", "1-5 min", "5-15 min", "15-30 min", "30-60 min", "1-4 h", ">= 4 h")
 
 
 def _window(act: Activity, df: pl.DataFrame) -> pl.DataFrame:
