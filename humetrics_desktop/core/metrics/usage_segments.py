@@ -29,13 +29,17 @@ def _profile_frame(ws: Workspace) -> pd.DataFrame | None:
 
 
 def segment_options(ws: Workspace) -> list[str]:
-    """The splits this workspace can offer, in a stable order."""
-    prof = _profile_frame(ws)
+    """The splits this workspace can offer, in a stable order. Cheap: it looks at which columns hold
+    values and at the layers' label columns, without deriving any label."""
+    prof = ws.table("profiles")
     out: list[str] = []
-    if prof is not None:
-        out += [c for c in PROFILE_SEGMENTS if c in prof.columns and prof[c].notna().any()]
-        layered = _layer_columns(prof[[c for c in ("region", "country") if c in prof.columns]].copy(), ws.layers)
-        out += [c for c in layered.columns if c not in ("region", "country")]
+    if prof is not None and "user_id" in prof.columns:
+        def has(col: str) -> bool:
+            return col in prof.columns and bool(prof[col].notna().any())
+        out += [c for c in PROFILE_SEGMENTS if has("age" if c == "age_band" else c)]
+        # the label columns a layer adds do not depend on the rows: one row tells them
+        places = prof[[c for c in ("region", "country") if c in prof.columns]].head(1).copy()
+        out += [c for c in _layer_columns(places, ws.layers).columns if c not in ("region", "country")]
     survey = ws.table("survey")
     if survey is not None and "user_id" in survey.columns and survey["user_id"].notna().any():
         out.append(NPS_SEGMENT)
