@@ -94,6 +94,18 @@ def test_retention_heatmap_rows_carry_cohort_sizes(section):
     assert labels[0].endswith(f"n={grid.sizes['size'].iloc[0]:,}")
 
 
+def test_tabs_draw_when_opened(section):
+    show(section, workspace())
+    assert section.adoption_plot.series == []  # not drawn while its tab is closed
+    section.tabs.setCurrentIndex(1)
+    events = {s.name for s in section.adoption_plot.series}
+    assert events == {"open", "edit", "share", "export"}
+    x, y = section.adoption_plot.items[0].getOriginalDataset()  # getData() is clipped to the view
+    ad = section.view.result.adoption
+    top = ad[ad["event"] == section.adoption_plot.series[0].name]
+    assert np.allclose(y, top["share"].to_numpy(), equal_nan=True)
+
+
 def test_engagement_matrix_points_and_median_lines(section):
     show(section, workspace())
     m = section.view.result.matrix
@@ -154,14 +166,16 @@ def test_no_events_shows_a_message(section):
     assert "No events" in section.headline.text()
 
 
-def test_singletons_survive_many_redraws(section):
-    """PySide6 6.12 + pyqtgraph 0.14 leak references to None and True on item changes (see
-    refcount_guard): without the guard, 20 redraws abort the interpreter."""
+def test_redraws_do_not_release_references_they_never_took(section):
+    """PySide6 6.12 released references to None/True on every void call and item change, which
+    aborted Python 3.11 after a few redraws; the pinned PySide6 must not (see test_qt_runtime)."""
     import sys
     show(section, workspace())
+    before = [sys.getrefcount(x) for x in (None, True, False)]
     for _ in range(20):
         section._redraw()
-    assert min(sys.getrefcount(None), sys.getrefcount(True), sys.getrefcount(False)) > 1_000_000
+    after = [sys.getrefcount(x) for x in (None, True, False)]
+    assert all(a >= b - 100 for a, b in zip(after, before)), (before, after)
 
 
 def test_damaged_saved_options_fall_back_to_defaults(section):

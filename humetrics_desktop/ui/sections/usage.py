@@ -200,6 +200,9 @@ class UsageSection(Section):
                                      (self.length_hist, "Session lengths"), (self.time_plot, "Time spent")]),
                          "Sessions")
 
+        self._drawn: set[int] = set()
+        self.tabs.currentChanged.connect(self._draw_tab)
+
         lay = QVBoxLayout(self)
         lay.addWidget(self.headline)
         lay.addLayout(bar)
@@ -271,21 +274,33 @@ class UsageSection(Section):
 
     # ---- drawing ----------------------------------------------------------------------------------
     def _redraw(self, *_: Any) -> None:
+        """Draw the open tab now and the others when they are opened: the GUI thread stays free."""
         res = self.view.result if self.view else None
         if res is None:
             return
-        seg = self.current_segment()
-        self._draw_headline(res, seg)
-        self._draw_active(res)
-        self._draw_lifecycle(res, seg)
-        self._draw_retention(res, seg)
-        self._draw_matrix(res, seg)
-        self._draw_stickiness(res)
-        self._draw_adoption(res, seg)
-        self._draw_power(res, seg)
-        self._draw_days_active(res, seg)
-        self._draw_sessions(res, seg)
+        self._draw_headline(res, self.current_segment())
+        self._drawn.clear()
+        self._draw_tab(self.tabs.currentIndex())
         self._draw_markers()
+
+    def _draw_tab(self, index: int) -> None:
+        res = self.view.result if self.view else None
+        if res is None or index in self._drawn:
+            return
+        self._drawn.add(index)
+        seg = self.current_segment()
+        if index == 0:
+            self._draw_active(res)
+            self._draw_lifecycle(res, seg)
+            self._draw_retention(res, seg)
+            self._draw_matrix(res, seg)
+        elif index == 1:
+            self._draw_stickiness(res)
+            self._draw_adoption(res, seg)
+            self._draw_power(res, seg)
+            self._draw_days_active(res, seg)
+        else:
+            self._draw_sessions(res, seg)
 
     def _draw_headline(self, res: UsageResult, seg: str) -> None:
         a = res.active[res.active["segment"] == seg]
