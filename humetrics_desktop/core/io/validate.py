@@ -24,6 +24,7 @@ from .tabular import RawChunk
 # (Layers may hold several rows per key, e.g. population by age band, so they are not listed.)
 ID_COLUMN = {"profiles": "user_id", "survey": "response_id", "reviews": "feedback_id"}
 AGE_RANGE = (0, 130)
+HASH_ROWS = 1_000_000
 _COUNTRY_HEADERS = set(SYNONYMS["profiles"]["country"])
 
 
@@ -291,8 +292,10 @@ def _row_hashes(table: pd.DataFrame) -> np.ndarray | None:
     """One 64-bit hash per row: polars over the Arrow columns (strings are not copied into Python
     objects; 5x faster than pandas' hashing at 10M rows), pandas for columns Arrow cannot type."""
     try:
-        frame = pl.from_arrow(pa.Table.from_pandas(table, preserve_index=False))
-        return frame.hash_rows().to_numpy()
+        whole = pa.Table.from_pandas(table, preserve_index=False)  # one type per column
+        # a million rows at a time: polars copies the text it is given, so memory stays bounded
+        return np.concatenate([pl.from_arrow(whole.slice(i, HASH_ROWS)).hash_rows().to_numpy()
+                               for i in range(0, len(table), HASH_ROWS)] or [np.zeros(0, np.uint64)])
     except (pa.ArrowException, TypeError, ValueError):
         pass
     try:
