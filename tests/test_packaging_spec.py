@@ -60,15 +60,14 @@ def _hooks() -> types.ModuleType:
     return hooks
 
 
-@pytest.fixture
-def spec(monkeypatch) -> dict:
-    """The spec's namespace after running it on Linux, with the recorded build steps."""
+def _run_spec(monkeypatch, platform: str) -> dict:
+    """The spec's namespace after running it as on `platform`, with the recorded build steps."""
     hooks = _hooks()
     for name, mod in (("PyInstaller", types.ModuleType("PyInstaller")),
                       ("PyInstaller.utils", types.ModuleType("PyInstaller.utils")),
                       ("PyInstaller.utils.hooks", hooks)):
         monkeypatch.setitem(sys.modules, name, mod)
-    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(sys, "platform", platform)
     steps: dict[str, dict] = {}
 
     def step(name):
@@ -84,6 +83,11 @@ def spec(monkeypatch) -> dict:
     exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
     namespace["steps"] = steps
     return namespace
+
+
+@pytest.fixture
+def spec(monkeypatch) -> dict:
+    return _run_spec(monkeypatch, "linux")
 
 
 def test_spec_collects_the_data_files_the_bundle_needs(spec):
@@ -168,3 +172,15 @@ def test_every_icon_size_is_rendered_at_its_size():
         head = png.read_bytes()[:24]
         assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
         assert struct.unpack(">II", head[16:24]) == (size, size)
+
+
+def test_windows_and_macos_builds_carry_the_icon_and_a_windowed_start(monkeypatch):
+    from humetrics_desktop import __version__
+
+    icon = PACKAGING / "icons" / "hicolor" / "512x512" / "apps" / "humetrics.png"
+    win = _run_spec(monkeypatch, "win32")["steps"]
+    assert win["EXE"]["icon"] == str(icon) and win["EXE"]["hide_console"] == "hide-early"
+    assert "BUNDLE" not in win
+    mac = _run_spec(monkeypatch, "darwin")["steps"]
+    assert mac["EXE"]["console"] is False  # a console .app would be background-only (no Dock icon)
+    assert mac["BUNDLE"]["version"] == __version__ and mac["BUNDLE"]["icon"] == str(icon)
