@@ -17,11 +17,6 @@ from ..workspace import Workspace
 SECTIONS = ("users", "engagement", "nps", "sentiment", "demography")
 
 
-def _users(ws: Workspace, progress: Progress, k: int | None) -> dict[str, Any] | None:
-    from .growth import users_section
-    return users_section(ws)
-
-
 def _engagement(ws: Workspace, progress: Progress, k: int | None) -> dict[str, Any] | None:
     events = ws.table("events")
     if events is None or events.empty:
@@ -59,7 +54,7 @@ def _demography(ws: Workspace, progress: Progress, k: int | None) -> dict[str, A
 # each takes the suppression threshold so that sections with tables of their own (demography's
 # cross-tabs) can apply complementary suppression; the printed counts are suppressed below as well
 _COMPUTE: dict[str, Callable[[Workspace, Progress, int | None], dict[str, Any] | None]] = {
-    "users": _users, "engagement": _engagement, "nps": _nps, "sentiment": _sentiment,
+    "engagement": _engagement, "nps": _nps, "sentiment": _sentiment,
     "demography": _demography,
 }
 
@@ -93,7 +88,13 @@ def compute_metrics(ws: Workspace, sections: tuple[str, ...] = SECTIONS, flt: Fi
     out: dict[str, Any] = {"period": period_of(view, flt)}
     for i, name in enumerate(sections):
         progress.set(i / len(sections), f"Computing {name}")
-        out[name] = _COMPUTE[name](view, progress.sub(i / len(sections), (i + 1) / len(sections)), suppress_k)
+        sub = progress.sub(i / len(sections), (i + 1) / len(sections))
+        if name == "users":
+            # growth filters by itself: a person's first-ever event must come from the unfiltered data
+            from .growth import users_section
+            out[name] = users_section(ws, flt)
+        else:
+            out[name] = _COMPUTE[name](view, sub, suppress_k)
     progress.set(1.0, "Done")
     if suppress_k:
         out = suppress_json(out, suppress_k)
