@@ -6,7 +6,7 @@ packaging/build.sh runs it under `unshare -n` (no network). The bundle runs in a
 (no PYTHONPATH, no virtual environment, a fresh settings folder, a scratch working directory), so it
 can only use what it carries. Checks, each must pass:
 1. `demo` writes a small sample with the frozen app's own generator;
-2. the window starts offscreen on that sample and quits cleanly;
+2. the window starts offscreen, imports that sample (it lands in the recent files) and quits cleanly;
 3. `metrics --only sentiment` on the sample: TextBlob inside the bundle gives a non-zero mean polarity;
 4. the same on clearly positive English reviews: mean polarity > 0.3, every text scored; there are more
    texts than the parallel-scoring threshold, so worker processes of the frozen app start too;
@@ -30,6 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from humetrics_desktop.core.text.scoring import PARALLEL_MIN_TEXTS  # noqa: E402
 
+# The window's import of the sample takes about 10 s on a busy 2-core machine.
+WINDOW_SECONDS = 30
 POSITIVE_TEXT = "I love this app, it is wonderful and works great. Review number {i}."
 POSITIVE_MIN_POLARITY = 0.3
 # A pixel counts as coloured when its channels differ by at least this much (greys and white do not).
@@ -109,8 +111,14 @@ def checks(exe: Path, work: Path, timeout: float) -> list[tuple[str, Callable[[]
         return f"{len(list(demo.rglob('*.*')))} files"
 
     def window() -> str:
-        run(exe, ["--quit-after", "8000", str(demo)], work, timeout)
-        return "started offscreen on the sample, quit after 8 s with exit 0"
+        run(exe, ["--quit-after", str(WINDOW_SECONDS * 1000), str(demo)], work, timeout)
+        # The window adds a folder to the recent files once it has imported it.
+        settings = work / "home" / "settings.json"
+        recent = (json.loads(settings.read_text(encoding="utf-8")).get("recent_files", [])
+                  if settings.exists() else [])
+        if str(demo.resolve()) not in recent:
+            raise CheckFailed(f"the window had not imported the sample after {WINDOW_SECONDS} s")
+        return f"started offscreen, imported the sample, quit after {WINDOW_SECONDS} s with exit 0"
 
     def demo_sentiment() -> str:
         s = sentiment(exe, demo, work, timeout)
