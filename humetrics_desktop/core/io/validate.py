@@ -9,7 +9,6 @@ import re
 
 import numpy as np
 import pandas as pd
-import polars as pl
 import pyarrow as pa
 
 from ..geo.names import normalize_country, normalize_country_series, normalize_region, \
@@ -291,6 +290,7 @@ def _without(table: pd.DataFrame, drop: np.ndarray) -> pd.DataFrame:
 def _row_hashes(table: pd.DataFrame) -> np.ndarray | None:
     """One 64-bit hash per row: polars over the Arrow columns (strings are not copied into Python
     objects; 5x faster than pandas' hashing at 10M rows), pandas for columns Arrow cannot type."""
+    import polars as pl  # here, not at module level: the window imports this module at start-up
     try:
         whole = pa.Table.from_pandas(table, preserve_index=False)  # one type per column
         # a million rows at a time: polars copies the text it is given, so memory stays bounded
