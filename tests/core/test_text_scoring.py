@@ -90,3 +90,27 @@ def test_cancel_terminates_the_pool():
     with pytest.raises(Cancelled):
         score_parallel(TEXTS * 50, model_spec("vader"), progress, workers=2, chunk_size=10)
     assert 0 < progress.value < 1
+
+
+def test_broken_pool_falls_back_to_serial(monkeypatch):
+    """Workers that cannot start (e.g. a frozen app without freeze_support) must not hang the app."""
+    import multiprocessing as mp
+
+    from humetrics_desktop.core.text import scoring
+
+    def broken(spec):
+        raise SystemExit("no worker here")
+
+    monkeypatch.setattr(scoring, "_init_worker", broken)
+    monkeypatch.setattr(scoring, "_context", lambda: mp.get_context("fork"))
+    messages = []
+
+    class Recording(Progress):
+        def _report(self) -> None:
+            messages.append(self.message)
+
+    progress = Recording()
+    out = score_parallel(TEXTS * 20, model_spec("textblob"), progress, workers=2, chunk_size=16)
+    pd.testing.assert_frame_equal(out, score_serial(TEXTS * 20, model_spec("textblob")))
+    assert progress.value == 1.0
+    assert "Scoring processes could not run; scoring on one core" in messages

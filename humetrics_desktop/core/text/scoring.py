@@ -6,7 +6,8 @@ Texts not scored have NaN scores, never 0.
 
 The parallel path runs the very same per-text function in worker processes (forkserver on
 Linux, which forks from a clean server with the model packages preloaded, so no GUI thread state is
-inherited), in chunks, in order: its output equals the serial path's exactly.
+inherited; spawn elsewhere), in chunks, in order: its output equals the serial path's exactly.
+A frozen app must call multiprocessing.freeze_support() first (packaging/entry.py does).
 """
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ import math
 import multiprocessing as mp
 import os
 import sys
+from collections import deque
 from collections.abc import Sequence
-from itertools import chain
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import chain, islice
 
 import numpy as np
 import pandas as pd
@@ -95,8 +99,8 @@ def score_serial(texts: Sequence[str], spec: ModelSpec, progress: Progress | Non
 def _context() -> mp.context.BaseContext:
     if sys.platform.startswith("linux"):
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["textblob.en", "vaderSentiment.vaderSentiment",
-                                    "humetrics_desktop.core.text.scoring"])
+        ctx.set_forkserver_preload(["vaderSentiment.vaderSentiment", "humetrics_desktop.core.text.scoring",
+                                    "humetrics_desktop.core.text.warm"])
         return ctx
     return mp.get_context("spawn")
 
@@ -108,18 +112,36 @@ def default_workers() -> int:
 def score_parallel(texts: Sequence[str], spec: ModelSpec, progress: Progress | None = None,
                    workers: int | None = None, chunk_size: int = CHUNK_SIZE) -> pd.DataFrame:
     """Score on `workers` processes (all cores by default); same output as score_serial.
-    Cancelling the progress handle terminates the workers."""
+    A few chunks per worker are in flight at a time, so cancelling stops within a chunk or two.
+    If the worker processes cannot run (a broken pool), the rest is scored here, serially."""
     progress = progress or Progress()
     workers = workers or default_workers()
     chunks = _chunks(list(texts), chunk_size)
     if not chunks:
         return _frame([])
-    parts = []
+    parts: list[tuple[list, list, list, list]] = []
     progress.set(0.0, f"Starting {workers} scoring processes")
-    with _context().Pool(processes=workers, initializer=_init_worker, initargs=(spec,)) as pool:
-        for i, part in enumerate(pool.imap(_score_chunk, chunks), start=1):
-            parts.append(part)
-            progress.set(i / len(chunks), f"Scoring texts with {spec.label} on {workers} cores")
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                                   initializer=_init_worker, initargs=(spec,))
+    try:
+        ahead = iter(chunks)
+        pending = deque(executor.submit(_score_chunk, c) for c in islice(ahead, 3 * workers))
+        while pending:
+            parts.append(pending.popleft().result())
+            nxt = next(ahead, None)
+            if nxt is not None:
+                pending.append(executor.submit(_score_chunk, nxt))
+            progress.set(len(parts) / len(chunks), f"Scoring texts with {spec.label} on {workers} cores")
+    except BrokenProcessPool:
+        done = len(parts)
+        progress.set(done / len(chunks), "Scoring processes could not run; scoring on one core")
+        rest = [t for c in chunks[done:] for t in c]
+        scorer = Scorer(spec)
+        for i, chunk in enumerate(_chunks(rest, chunk_size), start=done + 1):
+            parts.append(_score_chunk_with(scorer, chunk))
+            progress.set(i / len(chunks), f"Scoring texts with {spec.label}")
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
     return _frame(parts)
 
 
