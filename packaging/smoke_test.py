@@ -37,8 +37,8 @@ POSITIVE_MIN_POLARITY = 0.3
 # A pixel counts as coloured when its channels differ by at least this much (greys and white do not).
 CHROMA_MIN = 40
 # The growth view without a drawn map has about 2,000 coloured pixels (the selected section, legend
-# frame); on the 500-user sample the map colours the ten countries above the suppression threshold,
-# about 13,000 pixels more (no-data land is grey and does not count).
+# frame); with the map drawn on the 500-user sample (ten countries above the suppression threshold
+# coloured; no-data land is grey and does not count) it has about 12,000.
 MAP_MIN_COLOURED_PIXELS = 6_000
 
 
