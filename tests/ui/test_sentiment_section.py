@@ -82,6 +82,18 @@ def test_curves_and_lag_bars_show_the_core_numbers(shown):
     assert not sec.warning.isVisibleTo(sec)  # 150 days: no thin-data warning
 
 
+def test_pointing_at_a_day_shows_its_numbers(shown):
+    sec, ws, result = shown
+    ov = result["overview"]
+    day = pd.Timestamp("2026-01-10")
+    row = ov["daily"].loc[day]
+    sec.show_day(pd.Timestamp("2026-01-10 05:00", tz="UTC").timestamp())
+    text = sec.day_label.text()
+    assert text.startswith("Sat 10 Jan 2026") and f"n = {int(row['n'])} scored texts" in text
+    assert f"{row['mean']:.2f} [{row['ci_low']:.2f}, {row['ci_high']:.2f}]" in text
+    assert f"{ov['traffic'][day]:.0f}" in text
+
+
 def test_clicking_a_term_opens_its_texts(shown, qtbot):
     sec, ws, result = shown
     sec.tabs.setCurrentIndex(1)

@@ -133,7 +133,15 @@ class SentimentSection(Section):
         ll.addWidget(self.warning)
         ll.addWidget(self.lag_plot, 1)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.time_plot)
+        self.day_label = QLabel("Point at a day to read its numbers.")
+        self.day_label.setStyleSheet("color: #444;")
+        self.time_plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.addWidget(self.time_plot, 1)
+        ul.addWidget(self.day_label)
+        split.addWidget(upper)
         split.addWidget(lower)
         split.setSizes([430, 380])
         w = QWidget()
@@ -285,6 +293,26 @@ class SentimentSection(Section):
             if isinstance(item, pg.PlotDataItem):
                 item.setDownsampling(auto=True, method="peak")
                 item.setClipToView(True)
+
+    def _mouse_moved(self, pos) -> None:
+        if self.result is not None and self.time_plot.sceneBoundingRect().contains(pos):
+            self.show_day(self.time_plot.getPlotItem().vb.mapSceneToView(pos).x())
+
+    def show_day(self, x: float) -> None:
+        """The numbers of the day nearest to x (epoch seconds) under the timeline."""
+        ov = self.result["overview"] if self.result else None
+        if ov is None or ov["daily"].empty:
+            return
+        daily = ov["daily"]
+        days = _epoch(daily.index)
+        i = int(np.clip(np.searchsorted(days, x), 1, len(days) - 1))
+        i = i - 1 if abs(x - days[i - 1]) <= abs(days[i] - x) else i
+        row, day = daily.iloc[i], daily.index[i]
+        traffic = ov["traffic"].get(day, math.nan)
+        self.day_label.setText(
+            f"{day:%a %d %b %Y}: mean polarity {_fmt(row['mean'])} [{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}], "
+            f"n = {int(row['n']):,} scored texts, {row['share_negative']:.0%} negative; "
+            f"{ov['traffic_name']} {_fmt(traffic, 0)}")
 
     def _draw_lags(self, ov: dict[str, Any]) -> None:
         self.lag_plot.clear()
