@@ -6,6 +6,7 @@ Starting a job under a key that is still running cancels the older one: its resu
 from __future__ import annotations
 
 import gc
+import threading
 import traceback
 from typing import Any, Callable
 
@@ -45,6 +46,7 @@ class Job(QRunnable):
         self.done = False
 
     def run(self) -> None:
+        _job_started()
         try:
             result = self.fn(self.progress)
         except Cancelled:
@@ -60,18 +62,39 @@ class Job(QRunnable):
                 self.signals.finished.emit(result)
         finally:
             self.done = True
+            _job_ended()
 
     def cancel(self) -> None:
         self.progress.cancel()
 
 
-def _freeze_survivors() -> None:
-    """Exempt everything alive now (modules, lazily built look-up tables, the workspace) from the
-    cyclic garbage collector. A full collection cannot be interrupted and holds the GIL: in a worker
-    it froze the window for 0.3-1 s at a time, scanning hundreds of thousands of such long-lived
-    objects (country-name indexes, language profiles, imported modules). Frozen objects are still
-    freed by reference counting; only a reference cycle alive at this moment is kept for good."""
-    gc.freeze()
+_gc_lock = threading.Lock()
+_jobs_running = 0
+
+
+def _job_started() -> None:
+    """The cyclic garbage collector rests while background jobs run. A collection cannot be
+    interrupted and holds the GIL, so in a worker it froze the window: 0.3-1 s each time it rescanned
+    long-lived tables (country names, language profiles, modules) or the millions of token lists of
+    a 10M-event workspace. Data work makes next to no cyclic garbage (a few thousand objects over a
+    whole load and first view), and reference counting still frees everything else at once."""
+    global _jobs_running
+    with _gc_lock:
+        _jobs_running += 1
+        if _jobs_running == 1:
+            gc.disable()
+
+
+def _job_ended() -> None:
+    """With the last job done, what survived it (imported modules, caches, the workspace) is exempted
+    from future collections instead of being scanned, which would be the same pause; frozen objects
+    are still freed by reference counting when dropped."""
+    global _jobs_running
+    with _gc_lock:
+        _jobs_running -= 1
+        if _jobs_running == 0:
+            gc.freeze()
+            gc.enable()
 
 
 class JobRunner(QObject):
@@ -89,7 +112,6 @@ class JobRunner(QObject):
 
     def start(self, key: str, fn: Callable[[Progress], Any], on_done: Callable[[Any], None],
               label: str = "") -> Job:
-        _freeze_survivors()
         old = self.jobs.get(key)
         if old is not None and not old.done:
             old.cancel()

@@ -91,14 +91,16 @@ def _langdetect(prefix: str) -> str:
             # the profiles are ~80k lists of probabilities kept for the whole process: loaded with
             # the cyclic collector paused, then exempted from it, since every full collection
             # would rescan them holding the GIL (0.3 s pauses of the window at each one)
+            was = gc.isenabled()
             gc.disable()
             try:
                 factory = DetectorFactory()
                 factory.load_profile(PROFILES_DIRECTORY)
                 factory.set_seed(0)
             finally:
-                gc.enable()
-            gc.freeze()
+                gc.freeze()
+                if was:
+                    gc.enable()
             _factory = factory
     detector = _factory.create()
     detector.append(prefix)
