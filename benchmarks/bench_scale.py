@@ -21,6 +21,9 @@ then each stage runs in a fresh process (benchmarks/scale_stages.py) so its peak
                    the map item draws) | geopandas read_parquet + to_crs + shapely.get_coordinates
   sentiment        score_texts on --texts texts (all cores) | TextBlob per text in one process, on a
                    fifth of the texts (throughputs compared)
+  gui_latency      the real window loading the folder and computing its first section, a 10 ms
+                   QTimer on the GUI thread: worst gaps, 99th percentile, gaps over 100 ms
+                   (benchmarks/gui_latency.py; the bound is the reference)
   startup          `humetrics FILE --quit-after 1`: process start, window shown offscreen, closed
                    | the same for a bare PySide6 QMainWindow
 
@@ -107,6 +110,12 @@ def one_size(users: int, events: int, root: Path, csv: bool) -> dict:
     if not res["same_figures"]:
         res["figures"] = {"app": app["check"], "reference": ref["check"]}
     res["workspace_peak_rss_mb"] = {"app": app["peak_rss_mb"], "reference": ref["peak_rss_mb"]}
+    log("gui_latency")
+    gui = subprocess.run([sys.executable, str(HERE / "gui_latency.py"), str(data)], capture_output=True,
+                         text=True, cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                                                   "HUMETRICS_HOME": str(root / "home-gui")})
+    res["gui_latency"] = json.loads(gui.stdout.strip().splitlines()[-1]) if gui.returncode == 0 \
+        else {"error": gui.stderr[-2000:]}
     return res
 
 
