@@ -69,6 +69,17 @@ class Workspace:
         old = self.tables.get(kind)
         self.tables[kind] = df if old is None or old.empty else pd.concat([old, df], ignore_index=True)
 
+    def merge(self, other: "Workspace") -> "Workspace":
+        """Add another import's tables, layers and reports to this workspace (File > Import)."""
+        self.reports.extend(other.reports)
+        for kind, df in other.tables.items():
+            self._append(kind, df)
+        self.layers.update(other.layers)
+        errors = other.view_state.get("load_errors", [])
+        if errors:
+            self.view_state["load_errors"] = self.view_state.get("load_errors", []) + errors
+        return self
+
     def replace(self, **tables: pd.DataFrame) -> "Workspace":
         """A shallow copy with some tables replaced (used by filters); shares layers, cache and state."""
         new = Workspace(dict(self.tables), self.layers, self.reports, self.view_state, self.cache,

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QL
 
 from .. import __version__
 from ..core.filters import Filter, filter_options
-from ..core.loading import load_paths
+from ..core.loading import import_plans, load_paths, mapping_store_dir
 from ..core.workspace import SUFFIX, Workspace
 from ..settings import Settings
+from .dialogs.mapping_dialog import confirm_mappings
 from .filter_bar import FilterBar
 from .sections import section_classes
 from .sections.base import Section
@@ -35,6 +36,7 @@ class MainWindow(QMainWindow):
         self.filter = Filter()
         self._stale: set[str] = set()
         self.results: dict[str, Any] = {}
+        self.confirm_mappings = confirm_mappings  # the mapping dialog step (tests answer it themselves)
         self._presenting = False
         self._deck: list[tuple[str, dict]] = []
         self._slide = 0
@@ -131,15 +133,37 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(self.settings["recent_files"]))
 
     # ---- loading ---------------------------------------------------------------------------------
-    def load(self, paths: list[str | Path], remember: bool = True) -> None:
+    def load(self, paths: list[str | Path], remember: bool = True, into: Workspace | None = None) -> None:
+        """Open a workspace, or import exports (into the open workspace with `into`): first a look at
+        each file the generic importer reads (in the background), then the mapping dialog where a
+        mapping is unsure, then the import."""
         paths = [str(p) for p in paths]
+        if into is None and len(paths) == 1 and Path(paths[0]).suffix == SUFFIX:
+            self._import(paths, {}, remember, None)
+            return
+        self.statusBar().showMessage(f"Looking at {', '.join(Path(p).name for p in paths)}…")
+
+        def planned(plans: dict) -> None:
+            mappings = self.confirm_mappings(self, plans, str(mapping_store_dir()))
+            if mappings is None:
+                self.statusBar().showMessage("Import cancelled", 5_000)
+                return
+            self._import(paths, {p: m.to_json() for p, m in mappings.items()}, remember, into)
+
+        self.runner.start("load", lambda progress: import_plans(paths, progress), planned, "Looking at the files")
+
+    def _import(self, paths: list[str], mappings: dict, remember: bool, into: Workspace | None) -> None:
         self.statusBar().showMessage(f"Loading {', '.join(Path(p).name for p in paths)}…")
+
+        def run(progress):
+            outcome = load_paths(paths, progress, mappings)
+            outcome.workspace.view_state["load_errors"] = outcome.errors
+            return outcome if into is None else type(outcome)(into.merge(outcome.workspace), outcome.errors)
 
         def done(outcome) -> None:
             ws = outcome.workspace
-            ws.view_state["load_errors"] = outcome.errors
             self.set_workspace(ws)
-            if remember and len(paths) == 1:
+            if remember and len(paths) == 1 and into is None:
                 self.settings.add_recent(paths[0])
                 self._fill_recent()
             msg = f"Loaded {len(ws.reports)} files"
@@ -147,7 +171,7 @@ class MainWindow(QMainWindow):
                 msg += f"; {len(outcome.errors)} could not be read (see Data)"
             self.statusBar().showMessage(msg, 10_000)
 
-        self.runner.start("load", lambda progress: load_paths(paths, progress), done, "Loading")
+        self.runner.start("load", run, done, "Loading")
 
     def set_workspace(self, ws: Workspace) -> None:
         self.workspace = ws
@@ -290,24 +314,8 @@ class MainWindow(QMainWindow):
 
     def _import_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Import exports", "", EXPORT_FILTER)
-        if not paths:
-            return
-        if self.workspace is None:
-            self.load(paths)
-            return
-        base = self.workspace
-
-        def merge(progress):
-            outcome = load_paths(paths, progress)
-            for rep in outcome.workspace.reports:
-                base.reports.append(rep)
-            for kind, df in outcome.workspace.tables.items():
-                base._append(kind, df)
-            base.layers.update(outcome.workspace.layers)
-            base.view_state["load_errors"] = base.view_state.get("load_errors", []) + outcome.errors
-            return base
-
-        self.runner.start("load", merge, self.set_workspace, "Importing")
+        if paths:
+            self.load(paths, into=self.workspace)
 
     # ---- drag and drop ---------------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:

@@ -31,5 +31,10 @@ def ensure_app():
     if app is None:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("HuMetrics Desktop")
+        app.setDesktopFileName("humetrics")  # ties the window to packaging/linux/humetrics.desktop
+        from PySide6.QtGui import QIcon
+
+        from ..resources import resources_dir
+        app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "humetrics.svg")))
         install_font_fallbacks(app)
     return app

@@ -15,6 +15,13 @@ from humetrics_desktop.ui.main_window import MainWindow
 def window(qtbot, tmp_path):
     w = MainWindow(Settings(tmp_path / "settings.json"))
     qtbot.addWidget(w)
+    w.asked = []
+
+    def answer(parent, plans, store_dir):  # the user accepts every proposed mapping
+        w.asked += [Path(p).name for p, plan in plans.items() if plan is not None and plan.ask]
+        return {p: plan.mapping for p, plan in plans.items() if plan is not None}
+
+    w.confirm_mappings = answer
     yield w
     w.runner.cancel_all()
     w.runner.wait(30_000)
@@ -44,6 +51,7 @@ def test_load_fills_the_data_section_and_recent_files(qtbot, window, tmp_path):
     files = {Path(f["path"]).name: f for f in window.results["data"]["files"]}
     assert files["nps.csv"]["read"] == 4 and files["nps.csv"]["valid"] == 2 and files["nps.csv"]["rejected"] == 2
     assert window.settings["recent_files"][0].endswith("exports")
+    assert window.asked == ["nps.csv"]  # four rows, two unreadable scores: the user is asked to confirm
     assert window.filter_bar.country.count() == 3  # All, DE, FR
 
 
@@ -64,6 +72,7 @@ def test_workspace_reopens_with_its_filter_and_view(qtbot, window, tmp_path):
     path = window.workspace.save(tmp_path / "w.humetrics")
     other = MainWindow(Settings(tmp_path / "s2.json"))
     qtbot.addWidget(other)
+    other.confirm_mappings = window.confirm_mappings
     _load(qtbot, other, [path])
     assert other.filter.countries == ("FR",)
     assert other.current_section().name == "data"
@@ -95,3 +104,13 @@ def test_preferences_change_k_and_mark_views_stale(qtbot, tmp_path):
     dlg.accept()
     again = Settings(tmp_path / "p.json")
     assert again["suppression_k"] == 25 and again["sentiment_model"] == "vader"
+
+
+def test_import_adds_to_the_open_workspace(qtbot, window, tmp_path):
+    d = _small_exports(tmp_path)
+    _load(qtbot, window, [d / "users.csv"])
+    first = window.workspace
+    window.load([d / "nps.csv"], into=first)
+    qtbot.waitUntil(lambda: not window.runner.busy and window.workspace.table("survey") is not None, timeout=60_000)
+    assert window.workspace is first
+    assert set(first.tables) == {"profiles", "survey"} and len(first.reports) == 2

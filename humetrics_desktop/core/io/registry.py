@@ -75,11 +75,14 @@ def detect(path: str) -> ModuleType | None:
     return None
 
 
-def read_any(path: str, progress: Progress | None = None, mapping: dict | None = None) -> ImportResult:
-    """Read one export with its detected format (or the generic importer with `mapping`)."""
+def read_any(path: str, progress: Progress | None = None, mapping=None,
+             store_dir: str | Path | None = None) -> ImportResult:
+    """Read one export with its detected format, or with the generic importer: with `mapping`
+    (a Mapping or its JSON form) when given, else the one remembered in `store_dir` for this
+    layout, else the proposed one."""
     progress = progress or Progress()
     mod = detect(path)
     if mod is not None:
         return mod.read(path, progress)
     from . import generic
-    return generic.read(path, progress, mapping=mapping)
+    return generic.read(path, progress, mapping=mapping, store_dir=store_dir)

@@ -22,7 +22,7 @@ def _engagement(ws: Workspace, progress: Progress, k: int | None) -> dict[str, A
     if events is None or events.empty:
         return None
     from .engagement import engagement_section
-    return engagement_section(events, ws.table("profiles"))
+    return engagement_section(events, ws.table("profiles"), suppress_k=k)
 
 
 def _nps(ws: Workspace, progress: Progress, k: int | None) -> dict[str, Any] | None:
