@@ -98,20 +98,26 @@ class Scorer:
     def _textblob(lexicon):
         from textblob.en import Sentiment, sentiment as pattern_sentiment
 
-        sent = pattern_sentiment
-        if lexicon:
-            # A private instance built like the package's singleton, which must keep scoring as
-            # TextBlob does; user entries override any part-of-speech reading of the word.
-            sent = Sentiment(path=pattern_sentiment.path, synset="wordnet_id",
-                             negations=pattern_sentiment.negations,
-                             modifiers=pattern_sentiment.modifiers,
-                             modifier=pattern_sentiment.modifier,
-                             tokenizer=pattern_sentiment.tokenizer, language="en")
-            sent.load()
-            for word, score in lexicon:
-                old = dict.get(sent, word, {}).get(None)
-                subjectivity = old[1] if old else 1.0
-                dict.__setitem__(sent, word, {None: (score, subjectivity, 1.0)})
+        class LoadedSentiment(Sentiment):
+            """TextBlob's analyzer with its lexicon loaded up front. Its base class is a lazy dict
+            whose `in` and `[]` check on every call whether the lexicon is loaded yet (special
+            methods are looked up on the class, so its per-instance shortcut never applies);
+            a loaded private copy uses plain dict look-ups: same data, same arithmetic, same scores."""
+            __contains__ = dict.__contains__
+            __getitem__ = dict.__getitem__
+
+        # A private instance built like the package's singleton (which keeps scoring as TextBlob
+        # does); user entries override any part-of-speech reading of the word.
+        sent = LoadedSentiment(path=pattern_sentiment.path, synset="wordnet_id",
+                               negations=pattern_sentiment.negations,
+                               modifiers=pattern_sentiment.modifiers,
+                               modifier=pattern_sentiment.modifier,
+                               tokenizer=pattern_sentiment.tokenizer, language="en")
+        sent.load()
+        for word, score in lexicon:
+            old = dict.get(sent, word, {}).get(None)
+            subjectivity = old[1] if old else 1.0
+            dict.__setitem__(sent, word, {None: (score, subjectivity, 1.0)})
 
         def analyze(text: str) -> tuple[float, float]:
             polarity, subjectivity = sent(text)[:2]
