@@ -74,6 +74,23 @@ def _date_mask(df: pd.DataFrame, col: str, flt: Filter) -> pd.Series | None:
     return mask
 
 
+def segment_labels(profiles: pd.DataFrame, column: str) -> pd.Series | None:
+    """The labels a segment filter matches: gender, age band and language as the People view shows
+    them (normalised: "f" and "Weiblich" are both "female"), other attributes as written."""
+    from .metrics.demography_labels import normalise_ages, normalise_genders, normalise_languages
+    if column == "age_band":
+        if "age" not in profiles.columns:
+            return None
+        return normalise_ages(profiles["age"], date.today())["age_band"]
+    if column not in profiles.columns:
+        return None
+    if column == "gender":
+        return normalise_genders(profiles[column])
+    if column == "language":
+        return normalise_languages(profiles[column])
+    return profiles[column].astype("string")
+
+
 def selected_users(ws: Workspace, flt: Filter) -> pd.Index | None:
     """Ids of the people the place/segment filter keeps, or None when it keeps everyone."""
     profiles = ws.table("profiles")
@@ -81,8 +98,9 @@ def selected_users(ws: Workspace, flt: Filter) -> pd.Index | None:
         return None
     mask = _place_mask(profiles, flt)
     for col, vals in flt.segments.items():
-        if col in profiles.columns:
-            m = profiles[col].astype("string").isin(vals)
+        labels = segment_labels(profiles, col)
+        if labels is not None:
+            m = labels.isin(vals).fillna(False)
             mask = m if mask is None else mask & m
     if mask is None:
         return None
@@ -141,8 +159,9 @@ def filter_options(ws: Workspace, max_values: int = 200) -> dict[str, Any]:
     profiles = ws.table("profiles")
     if profiles is not None:
         for col in SEGMENT_COLUMNS:
-            if col in profiles.columns:
-                vals = profiles[col].dropna().astype(str).value_counts().index[:max_values]
+            labels = segment_labels(profiles, col)
+            if labels is not None:
+                vals = labels.dropna().astype(str).value_counts().index[:max_values]
                 segments[col] = sorted(vals)
     return {
         "dates": (min(times).date(), max(times).date()) if times else None,

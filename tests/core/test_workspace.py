@@ -109,3 +109,15 @@ def test_filter_round_trips_json_and_options():
     assert opts["regions"]["DE"] == ["DE-BE", "DE-BY"]
     assert opts["segments"]["plan"] == ["free", "pro"]
     assert opts["dates"] == (date(2026, 1, 1), date(2026, 1, 6))
+
+
+def test_segment_filter_matches_normalised_labels():
+    ws = _ws()
+    prof = ws.table("profiles").assign(gender=["f", "Weiblich", "m"], age=[23, "25-34", 70])
+    ws.tables["profiles"] = prof
+    view = apply_filter(ws, Filter(segments={"gender": ("female",)}))
+    assert sorted(view.table("profiles")["user_id"]) == ["a", "b"]
+    view = apply_filter(ws, Filter(segments={"age_band": ("65+",)}))
+    assert view.table("profiles")["user_id"].tolist() == ["c"]
+    opts = filter_options(ws)
+    assert opts["segments"]["gender"] == ["female", "male"] and "18-24" in opts["segments"]["age_band"]
