@@ -177,3 +177,16 @@ def test_user_lexicon_extends_the_model_and_shows_in_labels(shown, tmp_path):
     assert (fb.loc[fb["text"] == POS[1], "polarity"] == before.loc[before["text"] == POS[1], "polarity"]).all()
     sec.set_lexicon(None)
     assert "lexicon" not in sec.result["overview"]["model"] and not sec.lexicon_clear.isVisibleTo(sec)
+
+
+def test_terms_by_month_open_that_months_texts(shown):
+    sec, ws, result = shown
+    i = sec.scope.findData(("month", "2026-02"))
+    sec.scope.setCurrentIndex(i)
+    expected = result["overview"]["terms_by"]["month"]["2026-02"]
+    term = expected[expected["side"] == "negative"].iloc[0]["term"]
+    assert sec.neg_model.frame().iloc[0]["term"] == term
+    sec.show_term(term)
+    shown_rows = sec.browser.visible_frame()
+    assert len(shown_rows) > 0 and sec.browser.combos["month"].currentText() == "2026-02"
+    assert set(shown_rows["created_at"].dt.strftime("%Y-%m")) == {"2026-02"}
