@@ -181,7 +181,8 @@ def test_user_lexicon_extends_the_model_and_shows_in_labels(shown, tmp_path):
 
 def test_terms_by_month_open_that_months_texts(shown):
     sec, ws, result = shown
-    i = sec.scope.findData(("month", "2026-02"))
+    i = sec.scope.findData("month:2026-02")
+    assert i > 0
     sec.scope.setCurrentIndex(i)
     expected = result["overview"]["terms_by"]["month"]["2026-02"]
     term = expected[expected["side"] == "negative"].iloc[0]["term"]

@@ -342,11 +342,11 @@ class SentimentSection(Section):
         current = self.scope.currentData()
         self.scope.blockSignals(True)
         self.scope.clear()
-        self.scope.addItem("all feedback", ("all", ""))
+        self.scope.addItem("all feedback", "all:")
         for key in sorted(ov["terms_by"]["month"]):
-            self.scope.addItem(f"month {key}", ("month", key))
+            self.scope.addItem(f"month {key}", f"month:{key}")
         for key in sorted(ov["terms_by"]["place"]):
-            self.scope.addItem(f"region {key}", ("place", key))
+            self.scope.addItem(f"region {key}", f"place:{key}")
         idx = self.scope.findData(current) if current else 0
         self.scope.setCurrentIndex(max(0, idx))
         self.scope.blockSignals(False)
@@ -356,7 +356,7 @@ class SentimentSection(Section):
         if self.result is None:
             return
         ov = self.result["overview"]
-        kind, key = self.scope.currentData() or ("all", "")
+        kind, _, key = (self.scope.currentData() or "all:").partition(":")  # "month:2026-02"
         table = ov["terms"] if kind == "all" else ov["terms_by"][kind].get(key, pd.DataFrame())
         if table.empty:
             table = pd.DataFrame(columns=TERM_COLUMNS + ["side"])
