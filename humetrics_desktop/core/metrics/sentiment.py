@@ -218,7 +218,8 @@ def sentiment_overview(ws: Any, settings: dict[str, Any] | None = None,
     scored["tokens"] = token_lists(scored)
     terms = distinguishing_terms(scored, scored["sentiment"])
     month = scored["created_at"].dt.tz_convert("UTC").dt.strftime("%Y-%m").fillna("(no date)")
-    place = scored["region"].fillna(scored["country"]) if scored["region"].notna().any() else scored["country"]
+    region, country = scored["region"].astype("string"), scored["country"].astype("string")
+    place = region.fillna(country) if region.notna().any() else country
     terms_by = {"month": terms_by_group(scored, scored["sentiment"], month),
                 "place": terms_by_group(scored, scored["sentiment"], place.fillna("??"))}
     status = scored["status"].astype(str)
