@@ -13,7 +13,6 @@ import json
 import resource
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
