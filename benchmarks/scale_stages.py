@@ -199,7 +199,7 @@ def sentiment_app(data: Path, n: str) -> dict:
     from humetrics_desktop.core.text.models import model_spec
     from humetrics_desktop.core.text.scoring import default_workers, score_texts
     texts = _texts(data, int(n))
-    fig, scores = timed(lambda: score_texts(texts, model_spec("textblob")))
+    fig, _ = timed(lambda: score_texts(texts, model_spec("textblob")))
     return {**fig, "texts": len(texts), "workers": default_workers(),
             "texts_per_s": round(len(texts) / fig["seconds"])}
 
