@@ -6,13 +6,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QProgressBar, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from .. import __version__
 from ..core.filters import Filter, filter_options
 from ..core.loading import import_plans, load_paths, mapping_store_dir
+from ..core.report.content import DEFAULT_TITLE as DEFAULT_REPORT_TITLE
 from ..core.workspace import SUFFIX, Workspace
 from ..settings import Settings
 from .dialogs.mapping_dialog import confirm_mappings
@@ -278,25 +279,30 @@ class MainWindow(QMainWindow):
     def _export_report(self) -> None:
         if self.workspace is None:
             return
-        last = self.workspace.view_state.get("report", {}).get("path", "report.pdf")
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", last,
+        last = self.workspace.view_state.get("report", {})
+        path, _ = QFileDialog.getSaveFileName(self, "Export report", last.get("path", "report.pdf"),
                                               "PDF (*.pdf);;HTML (*.html);;PowerPoint (*.pptx)")
-        if path:
-            self.export_report(Path(path))
+        if not path:
+            return
+        title, ok = QInputDialog.getText(self, "Export report", "Title on the cover:",
+                                         text=last.get("title", DEFAULT_REPORT_TITLE))
+        if ok:
+            self.export_report(Path(path), title.strip() or DEFAULT_REPORT_TITLE)
 
-    def export_report(self, path: Path) -> None:
-        """Findings are computed in the background; the charts are drawn on the GUI thread."""
+    def export_report(self, path: Path, title: str = DEFAULT_REPORT_TITLE) -> None:
+        """Findings are computed in the background; the charts are drawn on the GUI thread. The path,
+        format and title are kept with the workspace for next time."""
         from ..core.report.content import build_report
         from .report_export import export_report
         ws, flt, settings = self.workspace, self.filter, self.section_settings()
-        ws.view_state["report"] = {"path": str(path), "format": path.suffix.lstrip(".")}
+        ws.view_state["report"] = {"path": str(path), "format": path.suffix.lstrip("."), "title": title}
         k = int(settings.get("suppression_k", 10))
 
         def done(content) -> None:
             export_report(ws, path, flt, settings, content=content)
             self.statusBar().showMessage(f"Report written to {path}", 10_000)
 
-        self.runner.start("report", lambda progress: build_report(ws, flt, k, progress=progress), done,
+        self.runner.start("report", lambda progress: build_report(ws, flt, k, title, progress), done,
                           "Preparing the report")
 
     def _preferences(self) -> None:

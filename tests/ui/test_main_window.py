@@ -114,3 +114,12 @@ def test_import_adds_to_the_open_workspace(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: not window.runner.busy and window.workspace.table("survey") is not None, timeout=60_000)
     assert window.workspace is first
     assert set(first.tables) == {"profiles", "survey"} and len(first.reports) == 2
+
+
+def test_report_export_keeps_its_settings_with_the_workspace(qtbot, window, tmp_path):
+    _load(qtbot, window, [_small_exports(tmp_path)])
+    out = tmp_path / "client.html"
+    window.export_report(out, "Q3 review for ACME")
+    qtbot.waitUntil(lambda: out.exists() and not window.runner.busy, timeout=120_000)
+    assert "Q3 review for ACME" in out.read_text(encoding="utf-8")
+    assert window.workspace.view_state["report"] == {"path": str(out), "format": "html", "title": "Q3 review for ACME"}

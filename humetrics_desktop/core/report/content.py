@@ -12,6 +12,9 @@ from ..progress import Progress
 from ..workspace import Workspace
 
 
+DEFAULT_TITLE = "What the data say about our users"
+
+
 @dataclass
 class ReportContent:
     title: str
@@ -23,7 +26,7 @@ class ReportContent:
     findings: list[Finding] = field(default_factory=list)
 
 
-def build_report(ws: Workspace, flt: Filter | None = None, k: int = DEFAULT_K, title: str = "What the data say about our users",
+def build_report(ws: Workspace, flt: Filter | None = None, k: int = DEFAULT_K, title: str = DEFAULT_TITLE,
                  progress: Progress | None = None) -> ReportContent:
     progress = progress or Progress()
     flt = flt or Filter()
