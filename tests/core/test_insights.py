@@ -74,3 +74,26 @@ def test_theme_shift_needs_a_real_rise():
     shift = F._theme_shift(before, after, k=10)
     assert shift["term"] == "price" and shift["share_before"] == pytest.approx(3 / 38)
     assert F._theme_shift(before, before.copy(), k=10) is None
+
+
+def _layer_ws(region_dtype: str) -> "F.Workspace":
+    profiles = pd.DataFrame({"user_id": ["u1", "u2", "u3", "u1", "u4", "u5"],
+                             "region": pd.Series(["DE-BY", "FR-IDF", None, "DE-BE", "DE-BE", "DE-HH"],
+                                                 dtype=region_dtype)})
+    layer = pd.DataFrame({"key": ["DE-BY", "DE-BE", "DE-HH", "DE-BY"],
+                          "lean": [0.5, -0.25, np.nan, 0.9], "income_group": ["high", "low", "mid", "x"]})
+    return F.Workspace(tables={"profiles": profiles},
+                       layers={"pol": Layer(layer, {"kind": "political"})})
+
+
+@pytest.mark.parametrize("region_dtype", ["str", "object"])
+def test_region_label_maps_each_users_region(region_dtype):
+    # by hand: a user's first profile row counts (u1 -> DE-BY), a layer key's first row counts
+    # (DE-BY -> 0.5), users with no region, a region outside the layer or no value are left out
+    ws = _layer_ws(region_dtype)
+    lean = F._region_label(ws, "political", "lean")
+    assert lean.to_dict() == {"u1": "0.5", "u4": "-0.25"} and lean.index.name == "user_id"
+    assert F._region_label(ws, "political", "lean", text=False).to_dict() == {"u1": 0.5, "u4": -0.25}
+    assert F._region_label(ws, "political", "income_group").to_dict() == \
+        {"u1": "high", "u4": "low", "u5": "mid"}
+    assert F._region_label(ws, "socio-economic", "income_group") is None
