@@ -137,3 +137,14 @@ def test_demo_shuffled_sentiment_shows_no_tie(demo_ws):
     # Themes: the outage shows up among the negative terms.
     neg_terms = set(view["terms"].loc[view["terms"]["side"] == "negative", "term"])
     assert neg_terms & {"crash", "crashes", "outage", "down", "sync", "slow", "failed"}
+
+
+def test_month_labels_by_utc_month_and_no_date():
+    from humetrics_desktop.core.metrics.sentiment import month_labels
+    times = pd.Series(pd.to_datetime(["2025-01-31 23:59:59+00:00", None, "2024-12-01 00:00:00+00:00",
+                                      "2025-02-01 00:30:00+01:00", "2025-01-02 00:00:00+00:00"], utc=True),
+                      index=[5, 6, 7, 8, 9])
+    out = month_labels(times)
+    assert out.tolist() == ["2025-01", "(no date)", "2024-12", "2025-01", "2025-01"]
+    assert out.index.tolist() == [5, 6, 7, 8, 9]
+    assert month_labels(times.iloc[:0]).tolist() == []

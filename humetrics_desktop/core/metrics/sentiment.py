@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy.stats import t as student_t
 
 from ..progress import Progress
@@ -144,6 +145,16 @@ def sentiment_vs_traffic(daily: pd.DataFrame, traffic: pd.Series, series: str = 
                              sentiment_name=names.get(series, series), traffic_name=traffic_name)
 
 
+def month_labels(times: pd.Series) -> pd.Series:
+    """"YYYY-MM" of each UTC time, "(no date)" where missing. Each distinct month is written once and
+    the rows take theirs by code: strftime on every row held the GIL 0.4 s per million texts."""
+    months = times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[M]")
+    distinct, code = np.unique(months, return_inverse=True)
+    names = pa.array(["(no date)" if np.isnat(m) else np.datetime_as_string(m, unit="M") for m in distinct],
+                     pa.large_string())
+    return pd.Series(pd.array(names.take(pa.array(code.ravel())), dtype="str"), index=times.index)
+
+
 def _num(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else round(float(x), 6)
 
@@ -217,7 +228,7 @@ def sentiment_overview(ws: Any, settings: dict[str, Any] | None = None,
     progress.set(0.91, "Distinguishing terms")
     scored["tokens"] = token_lists(scored)
     terms = distinguishing_terms(scored, scored["sentiment"])
-    month = scored["created_at"].dt.tz_convert("UTC").dt.strftime("%Y-%m").fillna("(no date)")
+    month = month_labels(scored["created_at"])
     region, country = scored["region"].astype("string"), scored["country"].astype("string")
     place = region.fillna(country) if region.notna().any() else country
     terms_by = {"month": terms_by_group(scored, scored["sentiment"], month),
