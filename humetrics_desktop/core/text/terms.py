@@ -56,9 +56,12 @@ def distinguishing_terms(scored: pd.DataFrame, sentiment: pd.Series, top: int = 
     `scored` needs text (and detected_language if known); `sentiment` labels each row
     "negative" / "positive" / other (ignored)."""
     toks = token_lists(scored)
-    lab = sentiment.astype("object").where(sentiment.notna(), "").to_numpy()
-    neg = Counter(w for t, s in zip(toks, lab) if s == "negative" for w in t)
-    pos = Counter(w for t, s in zip(toks, lab) if s == "positive" for w in t)
+    # compared as whole columns (Arrow text compares without the GIL); astype("object") made a
+    # Python string per row, holding it 0.25 s per million texts
+    is_neg = (sentiment == "negative").to_numpy(dtype=bool, na_value=False)
+    is_pos = (sentiment == "positive").to_numpy(dtype=bool, na_value=False)
+    neg = Counter(w for t, m in zip(toks, is_neg) if m for w in t)
+    pos = Counter(w for t, m in zip(toks, is_pos) if m for w in t)
     table = log_odds(neg, pos, prior_strength, min_count)
     if table.empty:
         return table
