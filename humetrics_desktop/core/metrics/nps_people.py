@@ -247,13 +247,17 @@ def feature_adoption_by_category(respondents: pd.DataFrame, events: pd.DataFrame
     latest = latest.dropna(subset=["submitted_at"]).reset_index(drop=True)
     if latest.empty:
         return pd.DataFrame(columns=["event", "category", "users", "adopters", "share", "ci_low", "ci_high"])
+    # counted inside DuckDB (which runs without the GIL): fetching the millions of distinct
+    # (user, category, event) rows as a pandas frame held it 0.2 s at 1M users
     used = _query(f"""
-        select distinct r.user_id, r.category, e.event from r join e on e.user_id = r.user_id
-         and e.timestamp <= r.submitted_at and e.timestamp > r.submitted_at - interval {int(window)} day""",
+        select event, category, count(*) as adopters from (
+          select distinct r.user_id, r.category, e.event from r join e on e.user_id = r.user_id
+           and e.timestamp <= r.submitted_at and e.timestamp > r.submitted_at - interval {int(window)} day)
+        group by event, category""",
         r=latest[["user_id", "submitted_at"]].assign(category=latest["category"].astype(str)),
         e=events[["user_id", "timestamp", "event"]])
     sizes = latest["category"].astype(str).value_counts()
-    adopters = used.groupby(["event", "category"]).size()
+    adopters = used.set_index(["event", "category"])["adopters"]
     rows = []
     for event in sorted(used["event"].unique()):
         for cat in ("promoter", "passive", "detractor"):
