@@ -164,10 +164,12 @@ def _rebanded(prepared: pd.DataFrame, bands) -> np.ndarray:
     labels = np.array([b.label for b in bands], dtype=object)
     out = np.empty(len(age), dtype=object)
     out[exact] = labels[np.searchsorted(lows, age[exact], side="right") - 1]
-    given = prepared["age_band"].to_numpy(dtype=object)[~exact]
-    lookup = {lab: band_of(parse_age_interval(lab, _LABEL_DATE) if lab != UNKNOWN else None, bands)
-              for lab in pd.unique(given)}
-    out[~exact] = [lookup[lab] for lab in given]
+    # each distinct label placed once and the users take theirs by code: a Python string and a look-up
+    # per user held the GIL 0.4 s at 1M users
+    codes, distinct = pd.factorize(prepared["age_band"].iloc[np.flatnonzero(~exact)], use_na_sentinel=False)
+    placed = np.array([band_of(parse_age_interval(lab, _LABEL_DATE) if lab != UNKNOWN else None, bands)
+                       for lab in distinct], dtype=object)
+    out[~exact] = placed[codes]
     return out
 
 
