@@ -8,6 +8,19 @@ import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 
+def is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def value_role(role: int, value: Any) -> Any:
+    """The roles every table model answers alike: numbers aligned right, the raw value as UserRole."""
+    if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float, np.number)):
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if role == Qt.ItemDataRole.UserRole:
+        return value
+    return None
+
+
 class DataFrameModel(QAbstractTableModel):
     def __init__(self, df: pd.DataFrame | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -42,18 +55,14 @@ class DataFrameModel(QAbstractTableModel):
             return None
         value = self._cols[index.column()][self._order[index.row()]]
         if role == Qt.ItemDataRole.DisplayRole:
-            if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            if is_missing(value):
                 return "–"
             if isinstance(value, (float, np.floating)):
                 return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
             if isinstance(value, (int, np.integer)):
                 return f"{value:,}"
             return str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float, np.number)):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return value
-        return None
+        return value_role(role, value)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 
 from ...core.privacy import mask_value, pseudonymise
 from ...core.schema import PERSONAL_COLUMNS
+from ..table_model import is_missing, value_role
 
 COLUMNS = ("user_id", "submitted_at", "score", "category", "comment", "sentiment", "region", "country",
            "age_band", "gender", "language", "plan", "days_active", "features_used", "last_seen",
@@ -169,7 +170,7 @@ class RespondentsModel(QAbstractTableModel):
         self.endInsertRows()
 
     def _display(self, name: str, value: Any) -> str:
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        if is_missing(value):
             return ""
         if isinstance(value, pd.Timestamp) or isinstance(value, np.datetime64):
             ts = pd.Timestamp(value)
@@ -199,11 +200,7 @@ class RespondentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and name in ("category", "score"):
             cat = self._cols[self._names.index("category")][self._view[index.row()]] if "category" in self._names else None
             return CATEGORY_COLOURS.get(str(cat))
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float, np.number)):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return value
-        return None
+        return value_role(role, value)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
