@@ -23,7 +23,6 @@ silently and never folded into the two.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import numpy as np

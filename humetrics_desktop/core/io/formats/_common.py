@@ -134,7 +134,7 @@ def json_lines(path: str, progress: Progress, stream=None, label: str | None = N
                 continue
             try:
                 yield i, json.loads(line), None
-            except json.JSONDecodeError as e:
+            except json.JSONDecodeError:
                 yield i, None, "invalid JSON line (truncated?)"
     except UnicodeDecodeError as e:
         raise ImportError_(label or path, f"not valid UTF-8 text ({e.reason})") from e
