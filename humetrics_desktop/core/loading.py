@@ -74,7 +74,10 @@ def load_paths(paths: list[str | Path], progress: Progress | None = None,
 
 
 def _note_personal_fields(result: ImportResult) -> None:
-    """Say in the import report which columns hold personal data (masked in every view and export)."""
+    """Say in the import report which columns hold personal data (masked in every view and export).
+    Layers and traffic describe places and days, not people: their `name` is a region's name."""
+    if result.report.kind in ("layer", "traffic"):
+        return
     found = [c for c in personal_columns(result.table) if c != "user_id"]
     if found:
         result.report.notes.append(f"personal fields recognised and masked in views and exports: {', '.join(map(str, found))}")

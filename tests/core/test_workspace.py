@@ -121,3 +121,13 @@ def test_segment_filter_matches_normalised_labels():
     assert view.table("profiles")["user_id"].tolist() == ["c"]
     opts = filter_options(ws)
     assert opts["segments"]["gender"] == ["female", "male"] and "18-24" in opts["segments"]["age_band"]
+
+
+def test_personal_fields_are_noted_for_people_not_for_places(tmp_path):
+    from humetrics_desktop.core.loading import load_paths
+    pd.DataFrame({"user_id": ["a", "b"], "email": ["a@x.org", "b@y.org"]}).to_csv(tmp_path / "users.csv", index=False)
+    pd.DataFrame({"key": ["DE-BY", "DE-BE"], "name": ["Bayern", "Berlin"], "lean": [0.1, -0.2]}).to_csv(
+        tmp_path / "political_regions.csv", index=False)
+    notes = {r.kind: r.notes for r in load_paths([tmp_path]).workspace.reports}
+    assert any("email" in n for n in notes["profiles"])
+    assert notes["layer"] == []
